@@ -1,0 +1,467 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/reports"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/target"
+)
+
+// Exit codes, documented in the README.
+const (
+	exitOK          = 0 // nothing failed (skips allowed)
+	exitFailed      = 1 // a check failed (or warned, with --strict)
+	exitUsage       = 2 // bad usage or configuration
+	exitUnreachable = 3 // the target could not be reached
+)
+
+const usage = `provcheck — conformance and fuzz harness for SCIM 2.0 provisioning
+
+usage:
+  provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
+  provcheck list [flags]      print the catalogue of checks (--json for JSON)
+  provcheck serve [flags]     run the reference SCIM target on loopback
+  provcheck cleanup --ledger FILE [target flags]
+                              delete what an interrupted run created
+  provcheck version           print the version
+
+"provcheck COMMAND -h" lists a command's flags.
+`
+
+// Run is the whole CLI: it parses args, does the work and returns the exit
+// code. It never calls os.Exit and never panics on bad input.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "provcheck: internal error: %v (please report it)\n", r)
+			code = exitUsage
+		}
+	}()
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "run":
+		return cmdRun(ctx, rest, stdout, stderr)
+	case "list":
+		return cmdList(rest, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "cleanup":
+		return cmdCleanup(ctx, rest, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "provcheck %s\n", runner.Version)
+		return exitOK
+	case "help", "-h", "--help", "-help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "provcheck: unknown command %q; run 'provcheck help' for the commands\n", cmd)
+	return exitUsage
+}
+
+// multi is a repeatable string flag.
+type multi []string
+
+func (m *multi) String() string { return strings.Join(*m, ",") }
+func (m *multi) Set(v string) error {
+	*m = append(*m, v)
+	return nil
+}
+
+// listFlag is a repeatable flag that also splits on commas.
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+// targetFlags are the flags that name and reach a SCIM target.
+type targetFlags struct {
+	url, token, basic              string
+	oauthURL, oauthID, oauthSecret string
+	oauthScope, caFile             string
+	headers                        multi
+	insecure                       bool
+	timeout                        time.Duration
+	maxRPS                         float64
+	retries                        int
+}
+
+func (tf *targetFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&tf.url, "scim-url", "", "SCIM base URL of the target, e.g. https://app.example.com/scim/v2")
+	fs.StringVar(&tf.token, "scim-token", "", "bearer token (default: $PROVCHECK_SCIM_TOKEN)")
+	fs.StringVar(&tf.basic, "scim-basic", "", "HTTP basic credentials user:pass")
+	fs.StringVar(&tf.oauthURL, "oauth-token-url", "", "OAuth 2.0 token URL (client credentials grant)")
+	fs.StringVar(&tf.oauthID, "oauth-client-id", "", "OAuth 2.0 client ID")
+	fs.StringVar(&tf.oauthSecret, "oauth-client-secret", "", "OAuth 2.0 client secret (default: $PROVCHECK_OAUTH_CLIENT_SECRET)")
+	fs.StringVar(&tf.oauthScope, "oauth-scope", "", "OAuth 2.0 scope")
+	fs.Var(&tf.headers, "header", "extra header 'Name: value' on every request (repeatable; values are redacted)")
+	fs.StringVar(&tf.caFile, "ca-file", "", "PEM file of CA certificates to trust for the target")
+	fs.BoolVar(&tf.insecure, "insecure", false, "do not verify the target's TLS certificate (test servers only)")
+	fs.DurationVar(&tf.timeout, "timeout", 30*time.Second, "time limit of one HTTP request")
+	fs.Float64Var(&tf.maxRPS, "max-rps", 0, "at most this many requests per second (0: no limit)")
+	fs.IntVar(&tf.retries, "retries", 3, "retries of a request answered 429 or 503")
+}
+
+// config turns the flags into a target.Config, or a one-line error.
+func (tf *targetFlags) config() (target.Config, error) {
+	c := target.Config{
+		BaseURL: tf.url, BearerToken: tf.token, CAFile: tf.caFile, Insecure: tf.insecure,
+		Timeout: tf.timeout, MaxRPS: tf.maxRPS, Retries: tf.retries,
+	}
+	if c.BearerToken == "" {
+		c.BearerToken = os.Getenv("PROVCHECK_SCIM_TOKEN")
+	}
+	if tf.basic != "" {
+		u, p, ok := strings.Cut(tf.basic, ":")
+		if !ok || u == "" {
+			return c, fmt.Errorf("--scim-basic must be user:pass")
+		}
+		c.BasicUser, c.BasicPass = u, p
+	}
+	if tf.oauthURL != "" || tf.oauthID != "" {
+		secret := tf.oauthSecret
+		if secret == "" {
+			secret = os.Getenv("PROVCHECK_OAUTH_CLIENT_SECRET")
+		}
+		if tf.oauthURL == "" || tf.oauthID == "" || secret == "" {
+			return c, fmt.Errorf("OAuth needs --oauth-token-url, --oauth-client-id and --oauth-client-secret (or $PROVCHECK_OAUTH_CLIENT_SECRET)")
+		}
+		c.OAuth = &target.OAuth{TokenURL: tf.oauthURL, ClientID: tf.oauthID, ClientSecret: secret, Scope: tf.oauthScope}
+	}
+	n := 0
+	for _, set := range []bool{c.BearerToken != "", c.BasicUser != "", c.OAuth != nil} {
+		if set {
+			n++
+		}
+	}
+	if n > 1 {
+		return c, fmt.Errorf("give one kind of credentials: --scim-token, --scim-basic or the --oauth-* flags")
+	}
+	if len(tf.headers) > 0 {
+		c.Headers = map[string]string{}
+		for _, h := range tf.headers {
+			name, val, ok := strings.Cut(h, ":")
+			if !ok || strings.TrimSpace(name) == "" || strings.ContainsAny(strings.TrimSpace(name), " \t") {
+				return c, fmt.Errorf("--header %q: expected 'Name: value'", h)
+			}
+			c.Headers[strings.TrimSpace(name)] = strings.TrimSpace(val)
+		}
+	}
+	if tf.timeout <= 0 {
+		return c, fmt.Errorf("--timeout must be positive")
+	}
+	if tf.maxRPS < 0 || tf.retries < 0 {
+		return c, fmt.Errorf("--max-rps and --retries cannot be negative")
+	}
+	return c, nil
+}
+
+// selectionFlags choose checks.
+type selectionFlags struct {
+	run, skip   listFlag
+	labelFilter string
+}
+
+func (sf *selectionFlags) bind(fs *flag.FlagSet) {
+	fs.Var(&sf.run, "run", "checks to run: IDs, prefixes (SCIM-USERS) or globs (SCIM-*-00?); repeatable or comma-separated")
+	fs.Var(&sf.skip, "skip", "checks to leave out, same forms as --run")
+	fs.StringVar(&sf.labelFilter, "label-filter", "", "label expression, e.g. 'area:users && !level:should'")
+}
+
+func (sf *selectionFlags) selection() suites.Selection {
+	return suites.Selection{Run: sf.run, Skip: sf.skip, LabelFilter: sf.labelFilter}
+}
+
+// parse parses args on fs, applying --profile for the keys the command line
+// did not set. It reports bad usage on stderr and returns false.
+func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	var profile string
+	fs.StringVar(&profile, "profile", "", "YAML file whose keys are these flag names (${ENV} expanded)")
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+			return false
+		}
+		fmt.Fprintf(stderr, "provcheck %s: %v; run 'provcheck %s -h' for the flags\n", fs.Name(), err, fs.Name())
+		return false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "provcheck %s: unexpected argument %q; flags come as --name value\n", fs.Name(), fs.Arg(0))
+		return false
+	}
+	if profile != "" {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := applyProfile(fs, profile, set); err != nil {
+			fmt.Fprintf(stderr, "provcheck %s: %v\n", fs.Name(), err)
+			return false
+		}
+	}
+	return true
+}
+
+func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var tf targetFlags
+	var sf selectionFlags
+	var faults listFlag
+	var (
+		out, dialect     string
+		parallel         int
+		checkTimeout     time.Duration
+		force, strict    bool
+		verbose, noColor bool
+	)
+	tf.bind(fs)
+	sf.bind(fs)
+	fs.StringVar(&out, "out", "provcheck-out", "folder for junit.xml, report.json, report.html, the ledger and the transcript")
+	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialect: rfc, entra or okta")
+	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
+	fs.DurationVar(&checkTimeout, "check-timeout", 2*time.Minute, "time limit of one check")
+	fs.BoolVar(&force, "force", false, "run checks whose capability the target does not advertise")
+	fs.BoolVar(&strict, "strict", false, "treat warnings (SHOULD violations) as failures")
+	fs.BoolVar(&verbose, "v", false, "verbose: reasons of skips, full reasons and logs")
+	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
+	fs.Var(&faults, "fault", "embedded reference target only: switch on a fault (repeatable; 'provcheck serve --list-faults')")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	switch dialect {
+	case "rfc", "entra", "okta":
+	default:
+		fmt.Fprintf(stderr, "provcheck run: --dialect %q: expected rfc, entra or okta\n", dialect)
+		return exitUsage
+	}
+	if parallel < 1 || checkTimeout <= 0 {
+		fmt.Fprintf(stderr, "provcheck run: --parallel must be at least 1 and --check-timeout positive\n")
+		return exitUsage
+	}
+	tc, err := tf.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+		return exitUsage
+	}
+	if tc.BaseURL == "" {
+		var fl []reftarget.Fault
+		for _, f := range faults {
+			ft, err := reftarget.ParseFault(f)
+			if err != nil {
+				fmt.Fprintf(stderr, "provcheck run: --fault: %v\n", err)
+				return exitUsage
+			}
+			fl = append(fl, ft)
+		}
+		if tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil || len(tc.Headers) > 0 {
+			fmt.Fprintf(stderr, "provcheck run: credentials given but no --scim-url; name the target with --scim-url\n")
+			return exitUsage
+		}
+		ref, err := reftarget.Start(reftarget.Options{Faults: fl})
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck run: start the embedded reference target: %v\n", err)
+			return exitUsage
+		}
+		defer ref.Close()
+		tc.BaseURL, tc.BearerToken = ref.URL, ref.Token
+		fmt.Fprintf(stderr, "no --scim-url: running against the embedded reference target at %s\n", ref.URL)
+		if len(fl) > 0 {
+			fmt.Fprintf(stderr, "faults switched on: %s\n", faults.String())
+		}
+	} else if len(faults) > 0 {
+		fmt.Fprintf(stderr, "provcheck run: --fault applies only to the embedded reference target (no --scim-url)\n")
+		return exitUsage
+	}
+	console := &reports.Console{W: stderr, Verbose: verbose, Color: !noColor && isTerminal(stderr)}
+	cfg := runner.Config{
+		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
+		Parallel: parallel, Timeout: checkTimeout, Force: force, Strict: strict, Progress: console.Progress,
+	}
+	if plan, err := runner.Plan(cfg); err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+		return exitUsage
+	} else if len(plan) == 0 {
+		fmt.Fprintf(stderr, "provcheck run: the selection matches no check; see 'provcheck list'\n")
+		return exitUsage
+	}
+	res, err := runner.Run(ctx, cfg)
+	if len(res.Report.Results) > 0 {
+		console.Summary(res.Report, res.Paths)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+		switch {
+		case errors.Is(err, runner.ErrUnreachable):
+			return exitUnreachable
+		case len(res.Report.Results) == 0:
+			return exitUsage
+		}
+	}
+	if res.Interrupted {
+		fmt.Fprintf(stderr, "provcheck run: interrupted; what the run created was cleaned up (ledger: %s)\n", res.Ledger)
+		return exitFailed
+	}
+	sum := suites.Summarize(res.Report.Results)
+	if sum[suites.Failed] > 0 || sum[suites.Error] > 0 || (strict && sum[suites.Warning] > 0) {
+		return exitFailed
+	}
+	if err != nil {
+		return exitFailed
+	}
+	return exitOK
+}
+
+func cmdList(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	var sf selectionFlags
+	var asJSON bool
+	sf.bind(fs)
+	fs.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	plan, err := runner.Plan(runner.Config{Selection: sf.selection()})
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck list: %v\n", err)
+		return exitUsage
+	}
+	if asJSON {
+		type entry struct {
+			ID       string   `json:"id"`
+			Title    string   `json:"title"`
+			Spec     string   `json:"spec"`
+			Level    string   `json:"level"`
+			Kind     string   `json:"kind"`
+			Requires []string `json:"requires"`
+			Labels   []string `json:"labels"`
+			Covers   []string `json:"covers"`
+			Rule     string   `json:"rule"`
+		}
+		list := make([]entry, 0, len(plan))
+		for _, c := range plan {
+			req := []string{}
+			for _, r := range c.Requires {
+				req = append(req, string(r))
+			}
+			list = append(list, entry{c.ID, c.Title, c.Spec, string(c.Level), string(c.Kind), req,
+				append([]string{}, c.Labels...), append([]string{}, c.Covers...), c.Rule})
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(list); err != nil {
+			fmt.Fprintf(stderr, "provcheck list: %v\n", err)
+			return exitUsage
+		}
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tLEVEL\tSPEC\tLABELS\tTITLE")
+	for _, c := range plan {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.ID, c.Level, c.Spec, strings.Join(c.Labels, ","), c.Title)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "%d checks\n", len(plan))
+	return exitOK
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var faults listFlag
+	var token string
+	var listFaults bool
+	fs.Var(&faults, "fault", "switch on a fault (repeatable or comma-separated)")
+	fs.StringVar(&token, "token", "", "bearer token to require (default: random)")
+	fs.BoolVar(&listFaults, "list-faults", false, "print the faults that can be switched on, and exit")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	if listFaults {
+		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+		for _, f := range reftarget.Faults() {
+			fmt.Fprintf(tw, "%s\t%s\n", f.Fault, f.Description)
+		}
+		tw.Flush()
+		return exitOK
+	}
+	var fl []reftarget.Fault
+	for _, f := range faults {
+		ft, err := reftarget.ParseFault(f)
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck serve: --fault: %v\n", err)
+			return exitUsage
+		}
+		fl = append(fl, ft)
+	}
+	ref, err := reftarget.Start(reftarget.Options{Token: token, Faults: fl})
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck serve: %v\n", err)
+		return exitUsage
+	}
+	defer ref.Close()
+	fmt.Fprintf(stdout, "reference SCIM target listening\n  url:   %s\n  token: %s\n", ref.URL, ref.Token)
+	fmt.Fprintf(stdout, "try:   provcheck run --scim-url %s --scim-token %s\n", ref.URL, ref.Token)
+	fmt.Fprintln(stdout, "stop with Ctrl-C")
+	<-ctx.Done()
+	return exitOK
+}
+
+func cmdCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cleanup", flag.ContinueOnError)
+	var tf targetFlags
+	var ledger string
+	tf.bind(fs)
+	fs.StringVar(&ledger, "ledger", "", "ledger file of the run to clean up (provcheck-out/ledger-*.jsonl)")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	if ledger == "" || tf.url == "" {
+		fmt.Fprintf(stderr, "provcheck cleanup: --ledger and --scim-url are required (with the run's credentials)\n")
+		return exitUsage
+	}
+	tc, err := tf.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck cleanup: %v\n", err)
+		return exitUsage
+	}
+	if _, err := runner.Cleanup(ctx, tc, ledger, stdout); err != nil {
+		fmt.Fprintf(stderr, "provcheck cleanup: %v\n", err)
+		var te *target.TransportError
+		if errors.As(err, &te) {
+			return exitUnreachable
+		}
+		return exitFailed
+	}
+	return exitOK
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

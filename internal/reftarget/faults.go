@@ -1,0 +1,150 @@
+package reftarget
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Fault names one deliberate deviation from RFC 7643/7644. A server started
+// with a fault behaves correctly except for the one behaviour the fault names,
+// so self-tests can prove that the harness notices it.
+type Fault string
+
+// The faults the reference target can switch on.
+const (
+	FaultSPCNoSchemas           Fault = "spc-no-schemas"
+	FaultSPCNoAuthSchemes       Fault = "spc-no-auth-schemes"
+	FaultSchemaMissing          Fault = "schema-missing"
+	FaultSchemasListMessages    Fault = "schemas-list-messages"
+	FaultDiscoveryWritable      Fault = "discovery-writable"
+	FaultJSONContentType        Fault = "json-content-type"
+	FaultNoWWWAuthenticate      Fault = "no-www-authenticate"
+	FaultAuthDisabled           Fault = "auth-disabled"
+	FaultNoLocation             Fault = "no-location"
+	FaultClientID               Fault = "client-id"
+	FaultClientMeta             Fault = "client-meta"
+	FaultNoUniqueness           Fault = "no-uniqueness"
+	FaultCaseSensitiveUserName  Fault = "case-sensitive-username"
+	FaultPasswordReturned       Fault = "password-returned"
+	FaultNoUserNameAccepted     Fault = "no-username-accepted"
+	FaultWrongTypeAccepted      Fault = "wrong-type-accepted"
+	FaultExtensionDropped       Fault = "extension-dropped"
+	FaultNonASCIIMangled        Fault = "non-ascii-mangled"
+	FaultPutCreates             Fault = "put-creates"
+	FaultPutKeepsOmitted        Fault = "put-keeps-omitted"
+	FaultPutIgnoresRequired     Fault = "put-ignores-required"
+	FaultStaleLastModified      Fault = "stale-last-modified"
+	FaultSoftDelete             Fault = "soft-delete"
+	FaultDeleteTwice            Fault = "delete-twice"
+	FaultNotFoundPlain          Fault = "not-found-plain"
+	FaultErrorStatusInt         Fault = "error-status-int"
+	FaultMalformedJSON500       Fault = "malformed-json-500"
+	FaultNoScimType             Fault = "no-scimtype"
+	FaultMissingSchemaURN       Fault = "missing-schema-urn"
+	FaultCreatedAfterModified   Fault = "created-ne-modified"
+	FaultBadDateTime            Fault = "bad-datetime"
+	FaultIDNotStable            Fault = "id-not-stable"
+	FaultUndeclaredAttribute    Fault = "undeclared-attribute"
+	FaultFilterCaseSensitive    Fault = "filter-case-sensitive"
+	FaultPagingZeroBased        Fault = "paging-zero-based"
+	FaultSortIgnored            Fault = "sort-ignored"
+	FaultETagIgnored            Fault = "etag-ignored"
+	FaultPatchReplaceAppends    Fault = "patch-replace-appends"
+	FaultMemberLeftAfterDelete  Fault = "member-left-after-delete"
+	FaultBulkNoBulkID           Fault = "bulk-ignores-bulkid"
+	FaultUniquenessRace         Fault = "uniqueness-race"
+	FaultFilterCacheStale       Fault = "filter-cache-stale"
+	FaultProjectionIgnored      Fault = "projection-ignored"
+)
+
+// FaultInfo describes one fault.
+type FaultInfo struct {
+	Fault       Fault
+	Description string
+}
+
+var faultInfos = []FaultInfo{
+	{FaultSPCNoSchemas, "/ServiceProviderConfig omits the schemas attribute"},
+	{FaultSPCNoAuthSchemes, "/ServiceProviderConfig has an empty authenticationSchemes array"},
+	{FaultSchemaMissing, "the enterprise User schema is missing from /Schemas (404) though ResourceType User names it"},
+	{FaultSchemasListMessages, "/Schemas also lists the PatchOp message schema"},
+	{FaultDiscoveryWritable, "POST/PUT/PATCH/DELETE on discovery endpoints answer 200 instead of 405"},
+	{FaultJSONContentType, "responses use Content-Type application/json instead of application/scim+json"},
+	{FaultNoWWWAuthenticate, "401 responses lack the WWW-Authenticate header"},
+	{FaultAuthDisabled, "requests without or with a wrong bearer token are served"},
+	{FaultNoLocation, "POST responses lack the Location header"},
+	{FaultClientID, "POST uses the client-supplied id"},
+	{FaultClientMeta, "POST keeps client-supplied meta.created and meta.lastModified"},
+	{FaultNoUniqueness, "a duplicate userName is accepted"},
+	{FaultCaseSensitiveUserName, "userName uniqueness and filtering compare case-sensitively"},
+	{FaultPasswordReturned, "password is returned in responses"},
+	{FaultNoUserNameAccepted, "POST /Users without userName is accepted"},
+	{FaultWrongTypeAccepted, "attributes with wrong JSON types are stored as given"},
+	{FaultExtensionDropped, "enterprise extension data in POST/PUT is silently dropped"},
+	{FaultNonASCIIMangled, "non-ASCII characters in stored strings are replaced by '?'"},
+	{FaultPutCreates, "PUT to an unknown id creates the resource (201) instead of 404"},
+	{FaultPutKeepsOmitted, "PUT keeps the old values of attributes omitted from the body"},
+	{FaultPutIgnoresRequired, "PUT without userName is accepted and keeps the old userName"},
+	{FaultStaleLastModified, "PUT and PATCH change neither meta.lastModified nor meta.version"},
+	{FaultSoftDelete, "DELETE answers 204 but the resource stays readable and listed"},
+	{FaultDeleteTwice, "DELETE of an unknown or deleted id answers 204 instead of 404"},
+	{FaultNotFoundPlain, "404 responses have a text/plain body instead of a SCIM error"},
+	{FaultErrorStatusInt, "error bodies carry status as a JSON number instead of a string"},
+	{FaultMalformedJSON500, "malformed JSON bodies get 500 instead of 400"},
+	{FaultNoScimType, "400 and 409 errors omit scimType"},
+	{FaultMissingSchemaURN, "GET /Users/{id} returns an empty schemas list"},
+	{FaultCreatedAfterModified, "on create, meta.lastModified is one hour after meta.created"},
+	{FaultBadDateTime, "meta.created and meta.lastModified are not xsd:dateTime (\"2006-01-02 15:04:05\")"},
+	{FaultIDNotStable, "GET /Users/{id} returns a different id than the one in the URL"},
+	{FaultUndeclaredAttribute, "User responses carry an attribute (internalScore) declared in no schema"},
+	{FaultFilterCaseSensitive, "filtering on userName is case-sensitive"},
+	{FaultPagingZeroBased, "startIndex is treated as 0-based"},
+	{FaultSortIgnored, "sortBy and sortOrder are ignored"},
+	{FaultETagIgnored, "If-Match with a stale version is ignored (no 412)"},
+	{FaultPatchReplaceAppends, "PATCH replace on a multi-valued attribute appends instead of replacing"},
+	{FaultMemberLeftAfterDelete, "deleting a user leaves it in groups' members"},
+	{FaultBulkNoBulkID, "bulkId references in Bulk data are not resolved (stored literally)"},
+	{FaultUniquenessRace, "the userName uniqueness check and the insert are not atomic"},
+	{FaultFilterCacheStale, "list results are cached per query and not invalidated by PUT or PATCH"},
+	{FaultProjectionIgnored, "attributes and excludedAttributes are ignored"},
+}
+
+// Faults lists every fault with a one-line description, in a stable order.
+func Faults() []FaultInfo {
+	out := make([]FaultInfo, len(faultInfos))
+	copy(out, faultInfos)
+	return out
+}
+
+// ParseFault returns the fault named s (case-insensitive, surrounding space
+// ignored). An unknown name is an error that lists the valid names.
+func ParseFault(s string) (Fault, error) {
+	name := strings.ToLower(strings.TrimSpace(s))
+	for _, fi := range faultInfos {
+		if string(fi.Fault) == name {
+			return fi.Fault, nil
+		}
+	}
+	names := make([]string, len(faultInfos))
+	for i, fi := range faultInfos {
+		names[i] = string(fi.Fault)
+	}
+	return "", fmt.Errorf("unknown fault %q (valid: %s)", s, strings.Join(names, ", "))
+}
+
+// String returns the fault's name.
+func (f Fault) String() string { return string(f) }
+
+// Description returns the fault's one-line description, or "" for an unknown
+// fault.
+func (f Fault) Description() string {
+	for _, fi := range faultInfos {
+		if fi.Fault == f {
+			return fi.Description
+		}
+	}
+	return ""
+}
+
+// has reports whether fault f is switched on.
+func (s *Server) has(f Fault) bool { return s.faults[f] }

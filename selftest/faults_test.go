@@ -1,0 +1,120 @@
+package selftest
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/suites/scim"
+	"github.com/provcheck/provcheck/target"
+)
+
+// caughtBy names, for every fault of the reference target, the check meant
+// to catch it. Faults whose checks belong to areas not yet in the catalogue
+// are listed in pending, so a fault can never be silently uncovered.
+var caughtBy = map[reftarget.Fault]string{
+	reftarget.FaultSPCNoSchemas:          "SCIM-DISC-001",
+	reftarget.FaultSPCNoAuthSchemes:      "SCIM-DISC-003",
+	reftarget.FaultSchemaMissing:         "SCIM-DISC-007",
+	reftarget.FaultSchemasListMessages:   "SCIM-DISC-013",
+	reftarget.FaultDiscoveryWritable:     "SCIM-DISC-014",
+	reftarget.FaultJSONContentType:       "SCIM-HTTP-001",
+	reftarget.FaultNoWWWAuthenticate:     "SCIM-AUTH-002",
+	reftarget.FaultAuthDisabled:          "SCIM-AUTH-001",
+	reftarget.FaultNoLocation:            "SCIM-USERS-003",
+	reftarget.FaultClientID:              "SCIM-USERS-005",
+	reftarget.FaultClientMeta:            "SCIM-USERS-006",
+	reftarget.FaultNoUniqueness:          "SCIM-USERS-008",
+	reftarget.FaultCaseSensitiveUserName: "SCIM-USERS-009",
+	reftarget.FaultPasswordReturned:      "SCIM-USERS-012",
+	reftarget.FaultNoUserNameAccepted:    "SCIM-USERS-007",
+	reftarget.FaultWrongTypeAccepted:     "SCIM-USERS-013",
+	reftarget.FaultExtensionDropped:      "SCIM-USERS-011",
+	reftarget.FaultNonASCIIMangled:       "SCIM-HTTP-003",
+	reftarget.FaultPutCreates:            "SCIM-USERS-020",
+	reftarget.FaultPutKeepsOmitted:       "SCIM-USERS-019",
+	reftarget.FaultPutIgnoresRequired:    "SCIM-USERS-023",
+	reftarget.FaultStaleLastModified:     "SCIM-USERS-024",
+	reftarget.FaultSoftDelete:            "SCIM-USERS-025",
+	reftarget.FaultDeleteTwice:           "SCIM-USERS-026",
+	reftarget.FaultNotFoundPlain:         "SCIM-ERR-002",
+	reftarget.FaultErrorStatusInt:        "SCIM-ERR-001",
+	reftarget.FaultMalformedJSON500:      "SCIM-ERR-003",
+	reftarget.FaultNoScimType:            "SCIM-USERS-008",
+	reftarget.FaultMissingSchemaURN:      "SCIM-USERS-015",
+	reftarget.FaultCreatedAfterModified:  "SCIM-USERS-004",
+	reftarget.FaultBadDateTime:           "SCIM-USERS-004",
+	reftarget.FaultIDNotStable:           "SCIM-USERS-015",
+	reftarget.FaultUndeclaredAttribute:   "SCIM-USERS-017",
+}
+
+// pending faults wait for the suites of later areas (filter, paging, sort,
+// ETag, PATCH, groups, Bulk, projection, and the stateful fuzzer).
+var pending = map[reftarget.Fault]string{
+	reftarget.FaultFilterCaseSensitive:    "filter suite",
+	reftarget.FaultPagingZeroBased:        "paging suite",
+	reftarget.FaultSortIgnored:            "sort suite",
+	reftarget.FaultETagIgnored:            "ETag suite",
+	reftarget.FaultPatchReplaceAppends:    "PATCH suite",
+	reftarget.FaultMemberLeftAfterDelete:  "groups suite",
+	reftarget.FaultBulkNoBulkID:           "Bulk suite",
+	reftarget.FaultUniquenessRace:         "stateful fuzzer (concurrency)",
+	reftarget.FaultFilterCacheStale:       "stateful fuzzer (sequences)",
+	reftarget.FaultProjectionIgnored:      "projection suite",
+}
+
+// runCheck runs one check of the catalogue against a fresh reference target
+// with the given faults, over loopback HTTP, and returns its result.
+func runCheck(id string, faults ...reftarget.Fault) suites.Result {
+	GinkgoHelper()
+	srv, err := reftarget.Start(reftarget.Options{Faults: faults})
+	Expect(err).NotTo(HaveOccurred())
+	defer srv.Close()
+	plan, err := runner.Plan(runner.Config{Selection: suites.Selection{Run: []string{id}}})
+	Expect(err).NotTo(HaveOccurred())
+	Expect(plan).To(HaveLen(1), "exactly one check has ID %s", id)
+	led := target.NewMemoryLedger()
+	client, err := target.New(target.Config{BaseURL: srv.URL, BearerToken: srv.Token, RunID: runner.NewRunID(), Ledger: led})
+	Expect(err).NotTo(HaveOccurred())
+	ctx := context.Background()
+	disc, err := scim.Discover(ctx, client, nil)
+	Expect(err).NotTo(HaveOccurred())
+	env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Authenticated: true}
+	r := suites.RunOne(ctx, plan[0], suites.Options{Env: env, Has: env.Has})
+	_, err = client.Cleanup(ctx)
+	Expect(err).NotTo(HaveOccurred())
+	Expect(led.Live()).To(BeEmpty(), "the check left resources behind")
+	return r
+}
+
+var _ = Describe("fault switches of the reference target", func() {
+	It("each have a check meant for them, or are listed as pending", func() {
+		for _, f := range reftarget.Faults() {
+			_, caught := caughtBy[f.Fault]
+			_, later := pending[f.Fault]
+			Expect(caught || later).To(BeTrue(), "fault %s has no check in caughtBy and is not pending", f.Fault)
+			Expect(caught && later).To(BeFalse(), "fault %s is both caught and pending", f.Fault)
+		}
+	})
+
+	entries := []TableEntry{}
+	for f, id := range caughtBy {
+		entries = append(entries, Entry(fmt.Sprintf("%s is caught by %s", f, id), f, id))
+	}
+	DescribeTable("are caught by the check meant for them",
+		func(f reftarget.Fault, id string) {
+			r := runCheck(id, f)
+			Expect(r.Status).To(BeElementOf(suites.Failed, suites.Warning),
+				"fault %s: %s should have caught it, but it %s: %s", f, id, r.Status, r.Reason)
+			Expect(strings.TrimSpace(r.Reason)).NotTo(BeEmpty(), "a caught fault must come with a reason")
+			Expect(r.Exchanges).NotTo(BeEmpty(), "a caught fault must carry the exchanges that decided it")
+		},
+		entries,
+	)
+})

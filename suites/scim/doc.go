@@ -1,0 +1,13 @@
+// Package scim holds provcheck's SCIM 2.0 checks (RFC 7643, RFC 7644), one
+// file per spec section, and the discovery that gates them.
+//
+// Every check is a suites.Check value in the slice of its file; Checks joins
+// them into the SCIM catalogue. Checks reach the target through the Env the
+// runner hands them (see Session), which carries the target client and what
+// discovery learnt about the target.
+//
+// Rules for check authors: quote the normative sentence in Rule; accept every
+// answer the RFC allows (a correct server must never fail); give every
+// resource a run-unique name (Env.Name) so parallel runs never collide; and
+// never touch a resource this run did not create (the client refuses).
+package scim

@@ -1,0 +1,181 @@
+package scim
+
+import (
+	"fmt"
+	"mime"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/target"
+)
+
+// do sends req and records it as evidence. A transport failure aborts the
+// check with status error: the target's conformance was not measured.
+func do(t *suites.T, req target.Request) *target.Response {
+	e := Session(t)
+	resp, err := e.Client.Do(t.Context(), req, t)
+	if err != nil {
+		t.Abort(fmt.Errorf("%s %s: %w", req.Method, req.Path, err))
+	}
+	return resp
+}
+
+// get is do with GET.
+func get(t *suites.T, path string, q url.Values) *target.Response {
+	return do(t, target.Request{Method: "GET", Path: path, Query: q})
+}
+
+// line names a request and its answer for messages: "POST /Users answered 500".
+func line(r *target.Response) string {
+	return fmt.Sprintf("%s %s answered %d", r.Exchange.Method, r.Exchange.URL, r.Status)
+}
+
+// wantStatus fails the check unless the status is one of want.
+func wantStatus(t *suites.T, r *target.Response, want ...int) bool {
+	if slices.Contains(want, r.Status) {
+		return true
+	}
+	t.Errorf("%s; expected %s%s", line(r), statusList(want), bodyHint(r))
+	return false
+}
+
+// mustStatus is wantStatus that stops the check.
+func mustStatus(t *suites.T, r *target.Response, want ...int) {
+	if !wantStatus(t, r, want...) {
+		t.FailNow()
+	}
+}
+
+func statusList(want []int) string {
+	s := make([]string, len(want))
+	for i, w := range want {
+		s[i] = fmt.Sprint(w)
+	}
+	return strings.Join(s, " or ")
+}
+
+// bodyHint quotes the start of an error body, which is often the whole story.
+func bodyHint(r *target.Response) string {
+	b := strings.TrimSpace(string(r.Body))
+	if b == "" {
+		return ""
+	}
+	if len(b) > 200 {
+		b = b[:200] + "…"
+	}
+	return fmt.Sprintf(" (body: %s)", b)
+}
+
+// object decodes the response as a JSON object, failing the check (the
+// target answered something that is not SCIM JSON) when it is not.
+func object(t *suites.T, r *target.Response) Obj {
+	m, err := r.Object()
+	if err != nil {
+		t.Fatalf("%s: %v", line(r), err)
+	}
+	return Obj(m)
+}
+
+// mediaType returns the media type of the response, lower case, or "".
+func mediaType(r *target.Response) string {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(r.Header.Get("Content-Type")))
+	}
+	return mt
+}
+
+// newUser returns a minimal User body with a fresh run-unique userName.
+func newUser(t *suites.T) Obj {
+	return Obj{"schemas": []any{URNUser}, "userName": Session(t).Name("pc-user")}
+}
+
+// createUser POSTs body to the User endpoint, expects 201 and a JSON object
+// with an id, and registers a clean-up that deletes the user. It stops the
+// check when the target does not create the user.
+func createUser(t *suites.T, body Obj) (Obj, *target.Response) {
+	e := Session(t)
+	r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: body})
+	if r.Status != 201 {
+		t.Fatalf("cannot create a user to test with: %s; expected 201%s", line(r), bodyHint(r))
+	}
+	u := object(t, r)
+	id := u.Str("id")
+	if id == "" {
+		t.Fatalf("%s without an \"id\" in the body: %s", line(r), compact(u))
+	}
+	loc := resourcePath(e, URNUser, id)
+	t.Cleanup(func() { deleteIfOwned(t, loc) })
+	return u, r
+}
+
+// resourcePath is the path of one resource: /Users/<id>.
+func resourcePath(e *Env, urn, id string) string {
+	return e.Disc.Endpoint(urn) + "/" + url.PathEscape(id)
+}
+
+// deleteIfOwned deletes a resource of this run that is still alive. It is a
+// clean-up: failures are logged, not reported as violations.
+func deleteIfOwned(t *suites.T, path string) {
+	e := Session(t)
+	if led := e.Client.Ledger(); led != nil && !led.Owns(e.Client.BaseURL()+path) && !led.Owns(path) {
+		return
+	}
+	r, err := e.Client.Do(t.Context(), target.Request{Method: "DELETE", Path: path}, nil)
+	if err != nil {
+		t.Logf("clean-up DELETE %s: %v (the ledger keeps it for 'provcheck cleanup')", path, err)
+		return
+	}
+	if r.Status >= 300 && r.Status != 404 {
+		t.Logf("clean-up DELETE %s answered %d (the ledger keeps it for 'provcheck cleanup')", path, r.Status)
+	}
+}
+
+// randomMissingID returns an id no target holds: it is fresh random hex with
+// the run marker, so requests on it are safe to send.
+func randomMissingID(t *suites.T) string {
+	return Session(t).Name("pc-missing")
+}
+
+// scimErrorProblems lists what is wrong with an error body for the given
+// HTTP status, per RFC 7644 §3.12; empty means it is a valid SCIM error.
+func scimErrorProblems(r *target.Response) []string {
+	m, err := r.Object()
+	if err != nil {
+		return []string{fmt.Sprintf("the body is not a SCIM error object: %v", err)}
+	}
+	o := Obj(m)
+	var probs []string
+	if !hasString(o.Strs("schemas"), URNError) {
+		probs = append(probs, fmt.Sprintf("\"schemas\" does not contain %s (got %s)", URNError, compact(o.Get("schemas"))))
+	}
+	switch st := o.Get("status").(type) {
+	case string:
+		if st != fmt.Sprint(r.Status) {
+			probs = append(probs, fmt.Sprintf("\"status\" is %q but the HTTP status is %d", st, r.Status))
+		}
+	case nil:
+		probs = append(probs, "\"status\" is missing (REQUIRED, the HTTP status as a JSON string)")
+	default:
+		probs = append(probs, fmt.Sprintf("\"status\" is %s, not a JSON string", compact(st)))
+	}
+	if st, ok := o.Get("scimType").(string); ok && !hasString(scimTypes, st) {
+		probs = append(probs, fmt.Sprintf("\"scimType\" %q is not one of RFC 7644 Table 9 (%s)", st, strings.Join(scimTypes, ", ")))
+	}
+	return probs
+}
+
+// scimTypes are the detail error keywords of RFC 7644 §3.12, Table 9.
+var scimTypes = []string{"invalidFilter", "tooMany", "uniqueness", "mutability", "invalidSyntax",
+	"invalidPath", "noTarget", "invalidValue", "invalidVers", "sensitive"}
+
+// scimType returns the scimType of an error response, or "".
+func scimType(r *target.Response) string {
+	m, err := r.Object()
+	if err != nil {
+		return ""
+	}
+	return Obj(m).Str("scimType")
+}

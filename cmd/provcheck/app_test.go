@@ -1,0 +1,185 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// run calls the CLI and returns its exit code, stdout and stderr.
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), args, &out, &errb)
+	assert.NotContains(t, errb.String(), "goroutine ", "no stack trace")
+	assert.NotContains(t, errb.String(), "panic", "no panic")
+	return code, out.String(), errb.String()
+}
+
+// oneLine asserts the error output is a single line starting with provcheck.
+func oneLine(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	last := lines[len(lines)-1]
+	assert.True(t, strings.HasPrefix(last, "provcheck"), "error line %q", last)
+}
+
+func TestRunEmbeddedTargetWritesReports(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SCIM-DISC,SCIM-USERS-001", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	data, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	require.NoError(t, err)
+	var doc struct {
+		Suites []struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(data, &doc), "junit.xml is well-formed")
+	n := 0
+	for _, s := range doc.Suites {
+		n += len(s.Cases)
+	}
+	var rep struct {
+		Checks []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"checks"`
+	}
+	data, err = os.ReadFile(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &rep))
+	assert.Equal(t, len(rep.Checks), n, "one testcase per check")
+	assert.Greater(t, n, 10)
+	_, err = os.Stat(filepath.Join(dir, "report.html"))
+	assert.NoError(t, err)
+}
+
+func TestRunFaultIsCaught(t *testing.T) {
+	code, _, stderr := run(t, "run", "--fault", "no-uniqueness", "--run", "SCIM-USERS-008", "--out", t.TempDir())
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "SCIM-USERS-008")
+}
+
+func TestBadUsage(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no command":        {},
+		"unknown command":   {"frobnicate"},
+		"unknown flag":      {"run", "--no-such-flag"},
+		"bad dialect":       {"run", "--dialect", "ldap"},
+		"bad selection":     {"run", "--run", "NO-SUCH-CHECK"},
+		"bad label filter":  {"run", "--label-filter", "area:users &&"},
+		"bad fault":         {"run", "--fault", "no-such-fault"},
+		"bad header":        {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--header", "novalue"},
+		"bad basic":         {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "nocolon"},
+		"two credentials":   {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "a:b", "--scim-token", "x"},
+		"bad url":           {"run", "--scim-url", "ftp://example.com/scim"},
+		"missing profile":   {"run", "--profile", "/no/such/profile.yaml"},
+		"stray argument":    {"run", "extra"},
+		"cleanup no ledger": {"cleanup"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(t, args...)
+			assert.Equal(t, exitUsage, code, stderr)
+			assert.NotEmpty(t, stderr)
+		})
+	}
+}
+
+func TestProfile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+		return p
+	}
+	t.Run("unknown key names the line and the keys", func(t *testing.T) {
+		code, _, stderr := run(t, "run", "--profile", write("a.yaml", "scim-url: http://x\nscim-ulr: y\n"))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, `line 2: unknown key "scim-ulr"`)
+		oneLine(t, stderr)
+	})
+	t.Run("malformed YAML", func(t *testing.T) {
+		code, _, stderr := run(t, "run", "--profile", write("b.yaml", "scim-url: [unclosed\n"))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "not valid YAML")
+	})
+	t.Run("unset environment variable", func(t *testing.T) {
+		code, _, stderr := run(t, "run", "--profile", write("c.yaml", "scim-url: http://127.0.0.1:1/scim/v2\nscim-token: ${PROVCHECK_TEST_UNSET_VAR}\n"))
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, stderr, "PROVCHECK_TEST_UNSET_VAR is not set")
+	})
+	t.Run("expanded profile reaches the target", func(t *testing.T) {
+		t.Setenv("PROVCHECK_TEST_TOKEN", "s3cret")
+		code, _, stderr := run(t, "run", "--out", t.TempDir(), "--retries", "0", "--profile",
+			write("d.yaml", "scim-url: http://127.0.0.1:1/scim/v2\nscim-token: ${PROVCHECK_TEST_TOKEN}\nheader:\n  X-Tenant: t1\n"))
+		assert.Equal(t, exitUnreachable, code, stderr)
+		assert.NotContains(t, stderr, "s3cret")
+	})
+}
+
+func TestUnreachableKeepsEarlierReports(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SCIM-DISC-001", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = run(t, "run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-token", "x", "--retries", "0", "--out", dir)
+	assert.Equal(t, exitUnreachable, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "127.0.0.1:1")
+	for _, f := range []string{"junit.xml", "report.json", "report.html"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		assert.NoError(t, err, "%s of the earlier run is kept", f)
+	}
+}
+
+func TestTLSFailure(t *testing.T) {
+	srv := httptest.NewTLSServer(http.NotFoundHandler())
+	defer srv.Close()
+	code, _, stderr := run(t, "run", "--scim-url", srv.URL+"/scim/v2", "--scim-token", "x", "--retries", "0", "--out", t.TempDir())
+	assert.Equal(t, exitUnreachable, code, stderr)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "--ca-file")
+}
+
+func TestGarbageInsteadOfSCIM(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		_, _ = w.Write([]byte("<!doctype html><html><body>Welcome</body></html>"))
+	}))
+	defer srv.Close()
+	code, _, stderr := run(t, "run", "--scim-url", srv.URL+"/scim/v2", "--scim-token", "x", "--out", t.TempDir())
+	assert.Equal(t, exitUsage, code, stderr)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "does not look like a SCIM service")
+}
+
+func TestList(t *testing.T) {
+	code, stdout, _ := run(t, "list", "--json", "--run", "SCIM-USERS-008")
+	require.Equal(t, exitOK, code)
+	var list []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(stdout), &list))
+	require.Len(t, list, 1)
+	assert.Equal(t, "SCIM-USERS-008", list[0]["id"])
+	assert.Equal(t, "must", list[0]["level"])
+	code, stdout, _ = run(t, "list")
+	require.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "SCIM-DISC-001")
+}
+
+func TestVersion(t *testing.T) {
+	code, stdout, _ := run(t, "version")
+	assert.Equal(t, exitOK, code)
+	assert.Contains(t, stdout, "provcheck")
+}

@@ -1,0 +1,455 @@
+package reftarget
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/http"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The store lives in Server, guarded by Server.mu: resources by type and id,
+// a creation sequence for stable ordering and a global version counter.
+
+// outcome is the result of a successful single-resource operation.
+type outcome struct {
+	status int
+	res    *resource
+	view   map[string]any // full representation, before projection; nil for 204
+}
+
+// opOptions tune an operation for Bulk.
+type opOptions struct {
+	// literalBulkIDs lets unresolved "bulkId:" member values through
+	// (FaultBulkNoBulkID).
+	literalBulkIDs bool
+}
+
+// all returns the live resources of a type in creation order. The caller
+// holds s.mu.
+func (s *Server) all(rt *resourceType) []*resource {
+	m := s.resources[rt.Name]
+	out := make([]*resource, 0, len(m))
+	for _, r := range m {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].seq < out[j].seq })
+	return out
+}
+
+// lookup returns the resource of type rt with the given id, or nil. The
+// caller holds s.mu.
+func (s *Server) lookup(rt *resourceType, id string) *resource {
+	return s.resources[rt.Name][id]
+}
+
+// userNameTaken reports whether another user has the userName. userName has
+// caseExact=false and uniqueness=server, so the comparison ignores case. The
+// caller holds s.mu.
+func (s *Server) userNameTaken(name any, exceptID string) bool {
+	n, ok := name.(string)
+	if !ok || s.has(FaultNoUniqueness) {
+		return false
+	}
+	for id, r := range s.resources[rtUser.Name] {
+		if id == exceptID {
+			continue
+		}
+		other, ok := r.data["userName"].(string)
+		if !ok {
+			continue
+		}
+		if other == n || (!s.has(FaultCaseSensitiveUserName) && strings.EqualFold(other, n)) {
+			return true
+		}
+	}
+	return false
+}
+
+func conflictUserName(name any) *scimError {
+	return errorf(http.StatusConflict, scimUniqueness, "userName %v is already in use", name)
+}
+
+// stamp returns the current time at millisecond precision, strictly after
+// prev.
+func (s *Server) stamp(prev time.Time) time.Time {
+	t := s.now().UTC().Truncate(time.Millisecond)
+	if !t.After(prev) {
+		t = prev.Add(time.Millisecond)
+	}
+	return t
+}
+
+// touch records a modification of r. The caller holds s.mu.
+func (s *Server) touch(r *resource) {
+	r.modified = s.stamp(r.modified)
+	s.ver++
+	r.version = s.ver
+}
+
+func newID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// resolveMembers checks Group.members: every value must be the id of an
+// existing User or Group (values already present in old may stay), "type" is
+// set from what the id names, "$ref" is dropped (it is computed on output)
+// and duplicates are removed. The caller holds s.mu.
+func (s *Server) resolveMembers(data map[string]any, old any, selfID string, opt opOptions) *scimError {
+	arr, ok := data["members"].([]any)
+	if !ok {
+		return nil
+	}
+	had := map[string]bool{}
+	if oldArr, ok := old.([]any); ok {
+		for _, e := range oldArr {
+			if m, ok := e.(map[string]any); ok {
+				if v, ok := m["value"].(string); ok {
+					had[v] = true
+				}
+			}
+		}
+	}
+	seen := map[string]bool{}
+	out := make([]any, 0, len(arr))
+	for _, e := range arr {
+		m, ok := e.(map[string]any)
+		if !ok {
+			out = append(out, e) // only with FaultWrongTypeAccepted
+			continue
+		}
+		val, _ := m["value"].(string)
+		if val == "" {
+			return badRequest(scimInvalidValue, "every member needs a \"value\" (the id of a User or Group)")
+		}
+		if seen[val] {
+			continue
+		}
+		seen[val] = true
+		delete(m, "$ref")
+		switch {
+		case val == selfID:
+			return badRequest(scimInvalidValue, "a group cannot be a member of itself")
+		case s.lookup(rtUser, val) != nil:
+			m["type"] = resourceTypeUser
+		case s.lookup(rtGroup, val) != nil:
+			m["type"] = resourceTypeGroup
+		case had[val]:
+		case opt.literalBulkIDs && strings.HasPrefix(val, bulkIDPrefix):
+		default:
+			return badRequest(scimInvalidValue, "member %q is not the id of an existing User or Group", val)
+		}
+		out = append(out, m)
+	}
+	if len(out) == 0 {
+		delete(data, "members")
+	} else {
+		data["members"] = out
+	}
+	return nil
+}
+
+// checkIfMatch evaluates an If-Match header against r (weak comparison, as
+// SCIM versions are weak ETags).
+func (s *Server) checkIfMatch(r *resource, header string) *scimError {
+	if strings.TrimSpace(header) == "" || s.has(FaultETagIgnored) {
+		return nil
+	}
+	for _, t := range splitETags(header) {
+		if t == "*" || etagsMatch(t, r.etag()) {
+			return nil
+		}
+	}
+	return errorf(http.StatusPreconditionFailed, "",
+		"failed to update: resource %s has changed on the server (current version %s)", r.id, r.etag())
+}
+
+func splitETags(h string) []string {
+	var out []string
+	for _, p := range strings.Split(h, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func etagsMatch(a, b string) bool {
+	norm := func(t string) string {
+		t = strings.TrimSpace(t)
+		t = strings.TrimPrefix(t, "W/")
+		t = strings.TrimPrefix(t, "w/")
+		return strings.Trim(t, "\"")
+	}
+	return norm(a) == norm(b)
+}
+
+// createResource implements POST.
+func (s *Server) createResource(rt *resourceType, body map[string]any, base string, opt opOptions) (*outcome, *scimError) {
+	n := normalizer{s: s, rt: rt}
+	data, err := n.object(body)
+	if err != nil {
+		return nil, err
+	}
+	skip := func(a *attribute) bool { return rt == rtUser && a.Name == "userName" && s.has(FaultNoUserNameAccepted) }
+	if err := checkRequired(rt, data, skip); err != nil {
+		return nil, err
+	}
+	id := newID()
+	if s.has(FaultClientID) {
+		if v, ok := field(body, "id"); ok {
+			if cid, ok := v.(string); ok && cid != "" {
+				id = cid
+			}
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rt == rtGroup {
+		if err := s.resolveMembers(data, nil, id, opt); err != nil {
+			return nil, err
+		}
+	}
+	if rt == rtUser && s.userNameTaken(data["userName"], "") {
+		return nil, conflictUserName(data["userName"])
+	}
+	if s.has(FaultUniquenessRace) {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	if s.lookup(rt, id) != nil {
+		return nil, errorf(http.StatusConflict, scimUniqueness, "id %q is already in use", id)
+	}
+	now := s.stamp(time.Time{})
+	r := &resource{rt: rt, id: id, data: data, created: now, modified: now}
+	if s.has(FaultCreatedAfterModified) {
+		r.modified = r.created.Add(time.Hour)
+	}
+	if s.has(FaultClientMeta) {
+		if mv, ok := field(body, "meta"); ok {
+			if meta, ok := mv.(map[string]any); ok {
+				if t, ok := metaTime(meta, "created"); ok {
+					r.created = t
+				}
+				if t, ok := metaTime(meta, "lastModified"); ok {
+					r.modified = t
+				}
+			}
+		}
+	}
+	s.ver++
+	r.version = s.ver
+	s.seq++
+	r.seq = s.seq
+	s.resources[rt.Name][id] = r
+	s.cache = nil
+	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
+}
+
+func metaTime(meta map[string]any, name string) (time.Time, bool) {
+	v, _ := field(meta, name)
+	str, ok := v.(string)
+	if !ok {
+		return time.Time{}, false
+	}
+	t, err := parseDateTime(str)
+	return t, err == nil
+}
+
+// getResource implements GET of one resource.
+func (s *Server) getResource(rt *resourceType, id, base string) (*outcome, *scimError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.lookup(rt, id)
+	if r == nil {
+		return nil, notFound("%s %s not found", rt.Name, id)
+	}
+	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+}
+
+// replaceResource implements PUT (RFC 7644 §3.5.1).
+func (s *Server) replaceResource(rt *resourceType, id string, body map[string]any, ifMatch, base string, opt opOptions) (*outcome, *scimError) {
+	n := normalizer{s: s, rt: rt}
+	data, err := n.object(body)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	r := s.lookup(rt, id)
+	if r == nil {
+		s.mu.Unlock()
+		if !s.has(FaultPutCreates) {
+			return nil, notFound("%s %s not found", rt.Name, id)
+		}
+		body = copyMap(body)
+		body["id"] = id
+		return s.createWithID(rt, body, id, base, opt)
+	}
+	defer s.mu.Unlock()
+	if err := s.checkIfMatch(r, ifMatch); err != nil {
+		return nil, err
+	}
+	if s.has(FaultPutKeepsOmitted) {
+		merged := copyMap(r.data)
+		for k, v := range data {
+			merged[k] = v
+		}
+		data = merged
+	}
+	// writeOnly values (password) cannot be read back, so a client cannot
+	// resend them: omitting one keeps it.
+	for _, a := range rt.Schema.Attributes {
+		if a.Mutability == mutWriteOnly {
+			if _, ok := data[a.Name]; !ok {
+				if old, ok := r.data[a.Name]; ok {
+					data[a.Name] = old
+				}
+			}
+		}
+	}
+	if err := checkRequired(rt, data, nil); err != nil {
+		old, had := r.data["userName"]
+		if !(rt == rtUser && s.has(FaultPutIgnoresRequired) && had && data["userName"] == nil) {
+			return nil, err
+		}
+		data["userName"] = old
+	}
+	if err := checkImmutable(rt, r.data, data); err != nil {
+		return nil, err
+	}
+	if rt == rtGroup {
+		if err := s.resolveMembers(data, r.data["members"], r.id, opt); err != nil {
+			return nil, err
+		}
+	}
+	if rt == rtUser && s.userNameTaken(data["userName"], r.id) {
+		return nil, conflictUserName(data["userName"])
+	}
+	changed := !reflect.DeepEqual(r.data, data)
+	r.data = data
+	if changed && !s.has(FaultStaleLastModified) {
+		s.touch(r)
+	}
+	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+}
+
+// createWithID creates a resource under a given id (FaultPutCreates).
+func (s *Server) createWithID(rt *resourceType, body map[string]any, id, base string, opt opOptions) (*outcome, *scimError) {
+	n := normalizer{s: s, rt: rt}
+	data, err := n.object(body)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRequired(rt, data, nil); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rt == rtGroup {
+		if err := s.resolveMembers(data, nil, id, opt); err != nil {
+			return nil, err
+		}
+	}
+	if rt == rtUser && s.userNameTaken(data["userName"], "") {
+		return nil, conflictUserName(data["userName"])
+	}
+	now := s.stamp(time.Time{})
+	r := &resource{rt: rt, id: id, data: data, created: now, modified: now}
+	s.ver++
+	r.version = s.ver
+	s.seq++
+	r.seq = s.seq
+	s.resources[rt.Name][id] = r
+	s.cache = nil
+	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
+}
+
+// checkImmutable rejects a change of an immutable top-level attribute that
+// already has a value (RFC 7644 §3.5.1).
+func checkImmutable(rt *resourceType, old, new map[string]any) *scimError {
+	check := func(attrs []*attribute, o, n map[string]any, prefix string) *scimError {
+		for _, a := range attrs {
+			if a.Mutability != mutImmutable {
+				continue
+			}
+			ov, had := o[a.Name]
+			if had && ov != nil && !reflect.DeepEqual(ov, n[a.Name]) {
+				return badRequest(scimMutability, "attribute %q is immutable", prefix+a.Name)
+			}
+		}
+		return nil
+	}
+	if err := check(rt.Schema.Attributes, old, new, ""); err != nil {
+		return err
+	}
+	for _, ext := range rt.Extensions {
+		o, _ := old[ext.ID].(map[string]any)
+		n, _ := new[ext.ID].(map[string]any)
+		if o == nil {
+			continue
+		}
+		if n == nil {
+			n = map[string]any{}
+		}
+		if err := check(ext.Attributes, o, n, ext.ID+":"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// deleteResource implements DELETE (RFC 7644 §3.6).
+func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.lookup(rt, id)
+	if r == nil {
+		if s.has(FaultDeleteTwice) {
+			return nil
+		}
+		return notFound("%s %s not found", rt.Name, id)
+	}
+	if err := s.checkIfMatch(r, ifMatch); err != nil {
+		return err
+	}
+	if s.has(FaultSoftDelete) {
+		return nil
+	}
+	delete(s.resources[rt.Name], id)
+	s.cache = nil
+	if s.has(FaultMemberLeftAfterDelete) {
+		return nil
+	}
+	for _, g := range s.all(rtGroup) {
+		members, ok := g.data["members"].([]any)
+		if !ok {
+			continue
+		}
+		kept := members[:0:0]
+		for _, m := range members {
+			if mm, ok := m.(map[string]any); ok && mm["value"] == id {
+				continue
+			}
+			kept = append(kept, m)
+		}
+		if len(kept) == len(members) {
+			continue
+		}
+		if len(kept) == 0 {
+			delete(g.data, "members")
+		} else {
+			g.data["members"] = kept
+		}
+		s.touch(g)
+	}
+	return nil
+}

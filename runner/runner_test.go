@@ -73,7 +73,7 @@ func TestRunInterruptedStillCleansUp(t *testing.T) {
 
 func TestRunUnreachable(t *testing.T) {
 	_, err := Run(context.Background(), Config{
-		Target: target.Config{BaseURL: "http://127.0.0.1:1/scim/v2", BearerToken: "x", Retries: 0},
+		Target: target.Config{BaseURL: "http://127.0.0.1:1/scim/v2", BearerToken: "x", Retries: -1},
 		OutDir: t.TempDir(),
 	})
 	require.ErrorIs(t, err, ErrUnreachable)

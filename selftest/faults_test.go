@@ -57,16 +57,16 @@ var caughtBy = map[reftarget.Fault]string{
 // pending faults wait for the suites of later areas (filter, paging, sort,
 // ETag, PATCH, groups, Bulk, projection, and the stateful fuzzer).
 var pending = map[reftarget.Fault]string{
-	reftarget.FaultFilterCaseSensitive:    "filter suite",
-	reftarget.FaultPagingZeroBased:        "paging suite",
-	reftarget.FaultSortIgnored:            "sort suite",
-	reftarget.FaultETagIgnored:            "ETag suite",
-	reftarget.FaultPatchReplaceAppends:    "PATCH suite",
-	reftarget.FaultMemberLeftAfterDelete:  "groups suite",
-	reftarget.FaultBulkNoBulkID:           "Bulk suite",
-	reftarget.FaultUniquenessRace:         "stateful fuzzer (concurrency)",
-	reftarget.FaultFilterCacheStale:       "stateful fuzzer (sequences)",
-	reftarget.FaultProjectionIgnored:      "projection suite",
+	reftarget.FaultFilterCaseSensitive:   "filter suite",
+	reftarget.FaultPagingZeroBased:       "paging suite",
+	reftarget.FaultSortIgnored:           "sort suite",
+	reftarget.FaultETagIgnored:           "ETag suite",
+	reftarget.FaultPatchReplaceAppends:   "PATCH suite",
+	reftarget.FaultMemberLeftAfterDelete: "groups suite",
+	reftarget.FaultBulkNoBulkID:          "Bulk suite",
+	reftarget.FaultUniquenessRace:        "stateful fuzzer (concurrency)",
+	reftarget.FaultFilterCacheStale:      "stateful fuzzer (sequences)",
+	reftarget.FaultProjectionIgnored:     "projection suite",
 }
 
 // runCheck runs one check of the catalogue against a fresh reference target

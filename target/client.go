@@ -484,6 +484,7 @@ func (c *Client) Do(ctx context.Context, req Request, rec Recorder) (*Response, 
 	}
 	refreshed := false
 	var resp *Response
+	var trErr error // the first transcript failure, reported after the ledger is updated
 	for attempt := 0; ; {
 		hdr, tok, err := c.requestHeader(ctx, req, body != nil, rec)
 		if err != nil {
@@ -491,6 +492,12 @@ func (c *Client) Do(ctx context.Context, req Request, rec Recorder) (*Response, 
 		}
 		w.header = hdr
 		resp, err = c.send(ctx, w, rec)
+		if resp != nil && err != nil {
+			if trErr == nil {
+				trErr = err
+			}
+			err = nil
+		}
 		if err != nil {
 			var te *TransportError
 			if errors.As(err, &te) && te.reset() && idempotent(um) && attempt < retries {
@@ -523,6 +530,9 @@ func (c *Client) Do(ctx context.Context, req Request, rec Recorder) (*Response, 
 	}
 	if err := c.track(um, u, resp); err != nil {
 		return nil, err
+	}
+	if trErr != nil {
+		return nil, trErr
 	}
 	return resp, nil
 }
@@ -630,7 +640,8 @@ func encodeBody(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-// send makes one attempt: rate limit, request, body, evidence.
+// send makes one attempt: rate limit, request, body, evidence. If only the
+// transcript could not be written, it returns the response and that error.
 func (c *Client) send(ctx context.Context, w *wire, rec Recorder) (*Response, error) {
 	redURL := c.red.forExchange(w.secrets, nil).str(w.u.String())
 	if c.lim != nil {
@@ -655,7 +666,7 @@ func (c *Client) send(ctx context.Context, w *wire, rec Recorder) (*Response, er
 		te := classify(err, ctx, actx, c.timeout, w.method, redURL, w.flag)
 		ex := c.buildExchange(w, hr.Header, 0, nil, nil, time.Since(start), te.Error())
 		if err := c.emit(rec, ex); err != nil {
-			return nil, err
+			return nil, errors.Join(te, err)
 		}
 		return nil, te
 	}
@@ -683,13 +694,17 @@ func (c *Client) send(ctx context.Context, w *wire, rec Recorder) (*Response, er
 		msg = te.Error()
 	}
 	ex := c.buildExchange(w, hr.Header, res.StatusCode, res.Header, body, dur, msg)
-	if err := c.emit(rec, ex); err != nil {
-		return nil, err
-	}
+	trErr := c.emit(rec, ex)
 	if te != nil {
+		if trErr != nil {
+			return nil, errors.Join(te, trErr)
+		}
 		return nil, te
 	}
-	return &Response{Status: res.StatusCode, Header: res.Header, Body: body, URL: w.u.String(), Exchange: ex}, nil
+	resp := &Response{Status: res.StatusCode, Header: res.Header, Body: body, URL: w.u.String(), Exchange: ex}
+	// A transcript failure comes with the response: the caller must still
+	// update the ledger before reporting it.
+	return resp, trErr
 }
 
 // plainHTTPToTLS recognises the 400 answers of TLS servers (Go, nginx) to a
@@ -699,7 +714,8 @@ func plainHTTPToTLS(body []byte) bool {
 		bytes.Contains(body, []byte("The plain HTTP request was sent to HTTPS port"))
 }
 
-// emit hands an exchange to the recorder and the transcript.
+// emit hands an exchange to the recorder and the transcript; the error is
+// the transcript's.
 func (c *Client) emit(rec Recorder, ex suites.Exchange) error {
 	if rec != nil {
 		rec.Record(ex)

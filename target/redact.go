@@ -199,16 +199,15 @@ func truncate(v string, n int) string {
 	return v[:cut] + fmt.Sprintf("\n… [truncated by provcheck: %d bytes in total, %d shown]", len(v), cut)
 }
 
-// passwordLiterals collects, from JSON bodies, the JSON string literals of
-// password values: attributes named "password" anywhere, and PATCH operation
-// values whose path is "password". They are replaced wherever they occur
-// quoted, however short.
-func passwordLiterals(bodies ...[]byte) []string {
+// passwordValues collects, from JSON bodies, password values: attributes
+// named "password" anywhere, and PATCH operation values whose path is
+// "password". They are replaced wherever they occur as a JSON string
+// (however short) and, from minSecretLen on, wherever they occur at all.
+func passwordValues(bodies ...[]byte) []string {
 	var out []string
 	addLit := func(s string) {
-		b, err := json.Marshal(s)
-		if err == nil && !slices.Contains(out, string(b)) {
-			out = append(out, string(b))
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
 		}
 	}
 	var walk func(v any)
@@ -249,7 +248,14 @@ func passwordLiterals(bodies ...[]byte) []string {
 
 // buildExchange redacts one request and its answer into evidence.
 func (c *Client) buildExchange(w *wire, reqH http.Header, status int, resH http.Header, resBody []byte, dur time.Duration, errMsg string) suites.Exchange {
-	sc := c.red.forExchange(w.secrets, passwordLiterals(w.body, resBody))
+	pws := passwordValues(w.body, resBody)
+	quoted := make([]string, 0, len(pws))
+	for _, p := range pws {
+		if b, err := json.Marshal(p); err == nil {
+			quoted = append(quoted, string(b))
+		}
+	}
+	sc := c.red.forExchange(append(append([]string(nil), w.secrets...), pws...), quoted)
 	ex := suites.Exchange{
 		Method:          w.method,
 		URL:             sc.str(w.u.String()),

@@ -130,6 +130,9 @@ func (tf *targetFlags) config() (target.Config, error) {
 		BaseURL: tf.url, BearerToken: tf.token, CAFile: tf.caFile, Insecure: tf.insecure,
 		Timeout: tf.timeout, MaxRPS: tf.maxRPS, Retries: tf.retries,
 	}
+	if c.Retries == 0 {
+		c.Retries = -1 // target.Config: 0 means the default, below 0 none
+	}
 	if c.BearerToken == "" {
 		c.BearerToken = os.Getenv("PROVCHECK_SCIM_TOKEN")
 	}

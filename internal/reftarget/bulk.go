@@ -1,0 +1,319 @@
+package reftarget
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Bulk (RFC 7644 §3.7). Operations run in request order, except that an
+// operation referring to the bulkId of a POST not yet run waits until that
+// POST has run; operations that still wait when nothing else can run (a
+// circular reference) fail with 409, which RFC 7644 §3.7.1 allows. Each
+// operation is atomic on its own, like a separate request.
+
+// bulkOp is one parsed bulk operation.
+type bulkOp struct {
+	method  string
+	bulkID  string
+	path    string
+	version string
+	data    map[string]any
+	err     *scimError // the operation is malformed
+}
+
+func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) {
+	limit := s.opts.MaxBulkPayload
+	body, err := s.readBody(r, limit)
+	if err != nil {
+		if err.status == http.StatusRequestEntityTooLarge {
+			err.detail = "the size of the bulk operation exceeds the maxPayloadSize (" + strconv.Itoa(limit) + " bytes)"
+		}
+		s.writeError(w, err)
+		return
+	}
+	if !hasSchema(body, uriBulkRequest) {
+		s.writeError(w, badRequest(scimInvalidSyntax, "schemas must contain %s", uriBulkRequest))
+		return
+	}
+	raw, _ := field(body, "Operations")
+	arr, ok := raw.([]any)
+	if !ok {
+		s.writeError(w, badRequest(scimInvalidSyntax, "Operations must be an array of bulk operations"))
+		return
+	}
+	if len(arr) > s.opts.MaxBulkOperations {
+		s.writeError(w, errorf(http.StatusRequestEntityTooLarge, "",
+			"the number of operations (%d) exceeds the maxOperations (%d)", len(arr), s.opts.MaxBulkOperations))
+		return
+	}
+	failOnErrors := 0
+	if v, ok := field(body, "failOnErrors"); ok && v != nil {
+		num, ok := v.(json.Number)
+		n, err := num.Int64()
+		if !ok || err != nil || n < 0 {
+			s.writeError(w, badRequest(scimInvalidValue, "failOnErrors must be a non-negative integer"))
+			return
+		}
+		failOnErrors = int(n)
+	}
+	ops := make([]bulkOp, len(arr))
+	for i, e := range arr {
+		ops[i] = parseBulkOp(e)
+	}
+	s.writeJSON(w, http.StatusOK, map[string]any{
+		"schemas":    []any{uriBulkResponse},
+		"Operations": s.runBulk(ops, failOnErrors, base),
+	})
+}
+
+func parseBulkOp(e any) bulkOp {
+	var op bulkOp
+	m, ok := e.(map[string]any)
+	if !ok {
+		op.err = badRequest(scimInvalidSyntax, "a bulk operation must be a JSON object")
+		return op
+	}
+	str := func(name string) (string, bool) {
+		v, _ := field(m, name)
+		if v == nil {
+			return "", true
+		}
+		s, ok := v.(string)
+		return s, ok
+	}
+	var okM, okB, okP, okV bool
+	op.method, okM = str("method")
+	op.method = strings.ToUpper(strings.TrimSpace(op.method))
+	op.bulkID, okB = str("bulkId")
+	op.path, okP = str("path")
+	op.version, okV = str("version")
+	switch {
+	case !okM || !okB || !okP || !okV:
+		op.err = badRequest(scimInvalidSyntax, "method, bulkId, path and version must be strings")
+	case op.method != http.MethodPost && op.method != http.MethodPut && op.method != http.MethodPatch && op.method != http.MethodDelete:
+		op.err = badRequest(scimInvalidSyntax, "method must be POST, PUT, PATCH or DELETE, got %q", op.method)
+	case strings.TrimSpace(op.path) == "":
+		op.err = badRequest(scimInvalidSyntax, "path is required")
+	case op.method == http.MethodPost && op.bulkID == "":
+		op.err = badRequest(scimInvalidSyntax, "bulkId is required for POST")
+	}
+	if op.err != nil {
+		return op
+	}
+	if op.method != http.MethodDelete {
+		d, _ := field(m, "data")
+		op.data, ok = d.(map[string]any)
+		if !ok {
+			op.err = badRequest(scimInvalidSyntax, "data is required for %s and must be a JSON object", op.method)
+		}
+	}
+	return op
+}
+
+// bulkRefs lists the bulkIds an operation refers to (in data and path).
+func bulkRefs(op bulkOp) []string {
+	var out []string
+	var walk func(any)
+	walk = func(v any) {
+		switch t := v.(type) {
+		case string:
+			if strings.HasPrefix(t, bulkIDPrefix) {
+				out = append(out, t[len(bulkIDPrefix):])
+			}
+		case []any:
+			for _, e := range t {
+				walk(e)
+			}
+		case map[string]any:
+			for _, e := range t {
+				walk(e)
+			}
+		}
+	}
+	walk(op.data)
+	for _, seg := range strings.Split(op.path, "/") {
+		walk(seg)
+	}
+	return out
+}
+
+func (s *Server) runBulk(ops []bulkOp, failOnErrors int, base string) []any {
+	literal := s.has(FaultBulkNoBulkID)
+	declared := map[string]int{} // bulkId -> index of its POST
+	for i := range ops {
+		op := &ops[i]
+		if op.err != nil || op.method != http.MethodPost {
+			continue
+		}
+		if _, dup := declared[op.bulkID]; dup {
+			op.err = badRequest(scimInvalidValue, "bulkId %q is used by more than one operation", op.bulkID)
+			continue
+		}
+		declared[op.bulkID] = i
+	}
+	results := make([]map[string]any, len(ops))
+	created := map[string]string{} // bulkId -> id
+	pending := make([]int, len(ops))
+	for i := range pending {
+		pending[i] = i
+	}
+	errCount := 0
+	stop := false
+	record := func(i int, res map[string]any) {
+		results[i] = res
+		if st, _ := res["status"].(string); st != "" && st[0] != '2' {
+			errCount++
+			if failOnErrors > 0 && errCount >= failOnErrors {
+				stop = true
+			}
+		}
+	}
+	for len(pending) > 0 && !stop {
+		var waiting []int
+		for _, i := range pending {
+			if stop {
+				break
+			}
+			if !literal && ops[i].err == nil && s.mustWait(ops, i, declared, results) {
+				waiting = append(waiting, i)
+				continue
+			}
+			record(i, s.execBulkOp(ops[i], created, base, literal))
+		}
+		if len(waiting) == len(pending) {
+			for _, i := range waiting {
+				if stop {
+					break
+				}
+				op := ops[i]
+				op.err = errorf(http.StatusConflict, "", "circular or unresolvable bulkId reference")
+				record(i, s.execBulkOp(op, created, base, literal))
+			}
+			break
+		}
+		pending = waiting
+	}
+	out := []any{}
+	for _, res := range results {
+		if res != nil {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// mustWait reports whether op i refers to a POST of this request that has
+// not run yet.
+func (s *Server) mustWait(ops []bulkOp, i int, declared map[string]int, results []map[string]any) bool {
+	for _, ref := range bulkRefs(ops[i]) {
+		j, ok := declared[ref]
+		if ok && j != i && results[j] == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// execBulkOp runs one bulk operation and returns its response entry.
+func (s *Server) execBulkOp(op bulkOp, created map[string]string, base string, literal bool) map[string]any {
+	res := map[string]any{"method": op.method}
+	if op.bulkID != "" {
+		res["bulkId"] = op.bulkID
+	}
+	fail := func(err *scimError, location string) map[string]any {
+		res["status"] = strconv.Itoa(err.status)
+		res["response"] = s.errorBody(err)
+		if location != "" && op.method != http.MethodPost {
+			res["location"] = location
+		}
+		return res
+	}
+	if op.err != nil {
+		return fail(op.err, "")
+	}
+	path := strings.TrimPrefix(strings.TrimSpace(op.path), base)
+	path = strings.TrimPrefix(path, BasePath)
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	rt := endpointType(segs[0])
+	if rt == nil || len(segs) > 2 || (op.method == http.MethodPost) != (len(segs) == 1) {
+		return fail(notFound("no resource endpoint at %q for %s", op.path, op.method), "")
+	}
+	id := ""
+	if len(segs) == 2 {
+		id = segs[1]
+		if strings.HasPrefix(id, bulkIDPrefix) && !literal {
+			real, ok := created[id[len(bulkIDPrefix):]]
+			if !ok {
+				return fail(badRequest(scimInvalidValue, "%s does not name a resource created in this request", id), "")
+			}
+			id = real
+		}
+	}
+	location := base + rt.Endpoint + "/" + id
+	data := op.data
+	if !literal && data != nil {
+		var unresolved string
+		data = substituteBulkIDs(data, created, &unresolved).(map[string]any)
+		if unresolved != "" {
+			return fail(badRequest(scimInvalidValue, "bulkId:%s does not name a resource created in this request", unresolved), location)
+		}
+	}
+	opt := opOptions{literalBulkIDs: literal}
+	var (
+		o   *outcome
+		err *scimError
+	)
+	switch op.method {
+	case http.MethodPost:
+		o, err = s.createResource(rt, data, base, opt)
+	case http.MethodPut:
+		o, err = s.replaceResource(rt, id, data, op.version, base, opt)
+	case http.MethodPatch:
+		o, err = s.patchResource(rt, id, data, op.version, base, opt)
+	case http.MethodDelete:
+		if err = s.deleteResource(rt, id, op.version); err == nil {
+			res["status"] = "204"
+			res["location"] = location
+			return res
+		}
+	}
+	if err != nil {
+		return fail(err, location)
+	}
+	if op.method == http.MethodPost {
+		created[op.bulkID] = o.res.id
+	}
+	res["status"] = strconv.Itoa(o.status)
+	res["location"] = o.res.location(base)
+	res["version"] = o.res.etag()
+	return res
+}
+
+// substituteBulkIDs replaces "bulkId:x" strings by the id created for x.
+func substituteBulkIDs(v any, created map[string]string, unresolved *string) any {
+	switch t := v.(type) {
+	case string:
+		if strings.HasPrefix(t, bulkIDPrefix) {
+			if id, ok := created[t[len(bulkIDPrefix):]]; ok {
+				return id
+			}
+			*unresolved = t[len(bulkIDPrefix):]
+		}
+		return t
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = substituteBulkIDs(e, created, unresolved)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = substituteBulkIDs(e, created, unresolved)
+		}
+		return out
+	}
+	return v
+}

@@ -16,6 +16,7 @@ type listQuery struct {
 	sortBy     string
 	descending bool
 	startIndex int
+	hasStart   bool
 	count      int
 	hasCount   bool
 	proj       projection
@@ -86,7 +87,7 @@ func parseListQuery(q url.Values) (listQuery, *scimError) {
 		if err != nil {
 			return lq, badRequest(scimInvalidValue, "startIndex must be an integer, got %q", si)
 		}
-		lq.startIndex = n
+		lq.startIndex, lq.hasStart = n, true
 	}
 	if c, ok := queryParam(q, "count"); ok {
 		n, err := strconv.Atoi(strings.TrimSpace(c))
@@ -189,7 +190,7 @@ func parseSearchRequest(body map[string]any) (listQuery, *scimError) {
 	if n, ok, err := integer("startIndex"); err != nil {
 		return lq, err
 	} else if ok {
-		lq.startIndex = n
+		lq.startIndex, lq.hasStart = n, true
 	}
 	if lq.count, lq.hasCount, err = integer("count"); err != nil {
 		return lq, err
@@ -238,8 +239,12 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 	total := len(items)
 	start := lq.startIndex
 	from := start - 1
-	if s.has(FaultPagingZeroBased) {
-		from = start
+	zeroBased := s.has(FaultPagingZeroBased)
+	if zeroBased {
+		if !lq.hasStart {
+			lq.startIndex = 0
+		}
+		from = lq.startIndex
 	}
 	if start < 1 {
 		start = 1
@@ -262,7 +267,7 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		resources = append(resources, s.output(it.r.rt, it.view, lq.proj, false))
 	}
 	respStart := start
-	if s.has(FaultPagingZeroBased) {
+	if zeroBased {
 		respStart = lq.startIndex
 	}
 	return map[string]any{

@@ -330,12 +330,9 @@ func decodeObject(b []byte) (map[string]any, *scimError) {
 
 // writeJSON writes a JSON response.
 func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		buf.Reset()
-		fmt.Fprintf(&buf, `{"schemas":[%q],"status":"500","detail":%q}`, uriError, "cannot encode response: "+err.Error())
+	b, err := marshalOrdered(v)
+	if err != nil {
+		b = fmt.Appendf(nil, `{"schemas":[%q],"status":"500","detail":%q}`, uriError, "cannot encode response: "+err.Error())
 		status = http.StatusInternalServerError
 	}
 	ct := "application/scim+json"
@@ -344,7 +341,7 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(status)
-	_, _ = w.Write(buf.Bytes())
+	_, _ = w.Write(b)
 }
 
 // writeResource writes a single resource with its ETag and Location.

@@ -187,25 +187,36 @@ var schemaChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-DISC-012", Title: "filter, sortBy and startIndex on discovery endpoints are ignored",
+		ID: "SCIM-DISC-012", Title: "Sorting and paging parameters on discovery endpoints are ignored; a filter is ignored or refused with 403",
 		Spec:  "RFC 7644 §4",
-		Rule:  `Since these endpoints [ServiceProviderConfig, ResourceTypes, Schemas] are not resources, ... An HTTP GET ... the service provider SHALL ignore ... filtering and pagination parameters: "filter", "sortBy", "sortOrder", "startIndex", "count".`,
+		Rule:  `Query parameters described in Section 3.4.2, such as filtering, sorting, and pagination, SHALL be ignored. If a "filter" is provided, the service provider SHOULD respond with HTTP status code 403 (Forbidden) to ensure that clients cannot incorrectly assume that any matching conditions specified in a filter are true.`,
 		Level: suites.Must, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S12"},
 		Run: func(t *suites.T) {
-			q := url.Values{"filter": {`name eq "provcheck-no-such-name"`}, "startIndex": {"1000"}, "count": {"1"}, "sortBy": {"name"}}
+			paging := url.Values{"startIndex": {"1000"}, "count": {"1"}, "sortBy": {"name"}, "sortOrder": {"descending"}}
+			filter := url.Values{"filter": {`name eq "provcheck-no-such-name"`}}
 			for _, p := range []string{"/ResourceTypes", "/Schemas"} {
 				plain := readList(t, p)
-				r := get(t, p, q)
-				if !wantStatus(t, r, 200) {
-					continue
+				r := get(t, p, paging)
+				if wantStatus(t, r, 200) {
+					if got := object(t, r).Objs("Resources"); len(got) != len(plain) {
+						t.Errorf("%s?%s lists %d resources, without the parameters %d; expected sorting and paging to be ignored", p, paging.Encode(), len(got), len(plain))
+					}
 				}
-				if got := object(t, r).Objs("Resources"); len(got) != len(plain) {
-					t.Errorf("%s?%s lists %d resources, without the parameters %d; expected the parameters to be ignored", p, q.Encode(), len(got), len(plain))
+				r = get(t, p, filter)
+				switch r.Status {
+				case 403:
+					// The answer the RFC recommends.
+				case 200:
+					if got := object(t, r).Objs("Resources"); len(got) != len(plain) {
+						t.Errorf("%s?%s lists %d resources, without it %d; expected the filter to be ignored (or 403)", p, filter.Encode(), len(got), len(plain))
+					}
+				default:
+					t.Errorf("%s; expected the filter ignored (200 with the full list) or refused with 403%s", line(r), bodyHint(r))
 				}
 			}
-			r := get(t, "/ServiceProviderConfig", q)
+			r := get(t, "/ServiceProviderConfig", paging)
 			if wantStatus(t, r, 200) && !hasString(object(t, r).Strs("schemas"), URNSPC) {
-				t.Errorf("%s with filter parameters did not return the ServiceProviderConfig", line(r))
+				t.Errorf("%s with paging parameters did not return the ServiceProviderConfig", line(r))
 			}
 		},
 	},

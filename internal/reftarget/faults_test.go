@@ -1,0 +1,316 @@
+package reftarget
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// faultProbes checks, per fault, the behaviour the fault breaks: each probe
+// reports whether the server behaved correctly.
+var faultProbes = map[Fault]func(c *client) bool{
+	FaultSPCNoSchemas: func(c *client) bool {
+		r := c.do("GET", "/ServiceProviderConfig", nil)
+		return r.code == 200 && assert.ObjectsAreEqual([]any{uriSPC}, r.body["schemas"])
+	},
+	FaultSPCNoAuthSchemes: func(c *client) bool {
+		arr, _ := c.do("GET", "/ServiceProviderConfig", nil).body["authenticationSchemes"].([]any)
+		return len(arr) > 0
+	},
+	FaultSchemaMissing: func(c *client) bool {
+		listed := false
+		for _, sc := range c.do("GET", "/Schemas", nil).resources() {
+			listed = listed || sc["id"] == uriEnterprise
+		}
+		return listed && c.do("GET", "/Schemas/"+uriEnterprise, nil).code == 200
+	},
+	FaultSchemasListMessages: func(c *client) bool {
+		for _, sc := range c.do("GET", "/Schemas", nil).resources() {
+			if strings.Contains(sc["id"].(string), ":api:messages:") {
+				return false
+			}
+		}
+		return true
+	},
+	FaultDiscoveryWritable: func(c *client) bool {
+		return c.do("POST", "/Schemas", map[string]any{}).code == 405 &&
+			c.do("PUT", "/ServiceProviderConfig", map[string]any{}).code == 405 &&
+			c.do("DELETE", "/ResourceTypes/User", nil).code == 405
+	},
+	FaultJSONContentType: func(c *client) bool {
+		return c.do("GET", "/Users", nil).header.Get("Content-Type") == "application/scim+json"
+	},
+	FaultNoWWWAuthenticate: func(c *client) bool {
+		c.token = ""
+		r := c.do("GET", "/Users", nil)
+		return r.code != 401 || strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer")
+	},
+	FaultAuthDisabled: func(c *client) bool {
+		c.token = "wrong"
+		ok := c.do("GET", "/Users", nil).code == 401
+		c.token = ""
+		return ok && c.do("GET", "/Users", nil).code == 401
+	},
+	FaultNoLocation: func(c *client) bool {
+		r := c.do("POST", "/Users", user("loc"))
+		return r.header.Get("Location") != "" && r.header.Get("Location") == r.str("meta.location")
+	},
+	FaultClientID: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cid", "id", "client-chosen"))
+		return r.code == 201 && r.str("id") != "client-chosen"
+	},
+	FaultClientMeta: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cm", "meta", map[string]any{"created": "2000-01-01T00:00:00Z", "lastModified": "2000-01-01T00:00:00Z"}))
+		return !strings.HasPrefix(r.str("meta.created"), "2000-") && !strings.HasPrefix(r.str("meta.lastModified"), "2000-")
+	},
+	FaultNoUniqueness: func(c *client) bool {
+		c.do("POST", "/Users", user("dup"))
+		r := c.do("POST", "/Users", user("dup"))
+		return r.code == 409
+	},
+	FaultCaseSensitiveUserName: func(c *client) bool {
+		c.do("POST", "/Users", user("casey"))
+		if c.do("POST", "/Users", user("CASEY")).code != 409 {
+			return false
+		}
+		return len(c.do("GET", "/Users?filter=userName+eq+%22CaSeY%22", nil).resources()) == 1
+	},
+	FaultPasswordReturned: func(c *client) bool {
+		r := c.do("POST", "/Users", user("pw", "password", "s3cret"))
+		g := c.do("GET", "/Users/"+r.str("id"), nil)
+		l := c.do("GET", "/Users", nil)
+		return !strings.Contains(r.raw+g.raw+l.raw, "s3cret") && !strings.Contains(r.raw+g.raw+l.raw, "password")
+	},
+	FaultNoUserNameAccepted: func(c *client) bool {
+		return c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "displayName": "x"}).code == 400
+	},
+	FaultWrongTypeAccepted: func(c *client) bool {
+		return c.do("POST", "/Users", user("wt", "active", "yes")).code == 400 &&
+			c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "userName": 5}).code == 400 &&
+			c.do("POST", "/Users", user("wt", "emails", map[string]any{"value": "x"})).code == 400
+	},
+	FaultExtensionDropped: func(c *client) bool {
+		r := c.do("POST", "/Users", user("ext", uriEnterprise, map[string]any{"department": "D"}))
+		g := c.do("GET", "/Users/"+r.str("id"), nil)
+		return g.ent("department") == "D"
+	},
+	FaultNonASCIIMangled: func(c *client) bool {
+		r := c.do("POST", "/Users", user("ascii", "displayName", "Zoë 山田"))
+		return c.do("GET", "/Users/"+r.str("id"), nil).str("displayName") == "Zoë 山田"
+	},
+	FaultPutCreates: func(c *client) bool {
+		return c.do("PUT", "/Users/not-there", user("pc")).code == 404 &&
+			c.do("GET", "/Users/not-there", nil).code == 404
+	},
+	FaultPutKeepsOmitted: func(c *client) bool {
+		id := c.createUser(user("pko", "title", "T"))
+		c.do("PUT", "/Users/"+id, user("pko"))
+		return c.do("GET", "/Users/"+id, nil).get("title") == nil
+	},
+	FaultPutIgnoresRequired: func(c *client) bool {
+		id := c.createUser(user("pir"))
+		return c.do("PUT", "/Users/"+id, map[string]any{"schemas": []any{uriUser}, "title": "x"}).code == 400
+	},
+	FaultStaleLastModified: func(c *client) bool {
+		r := c.do("POST", "/Users", user("stale"))
+		time.Sleep(2 * time.Millisecond)
+		p := c.do("PATCH", "/Users/"+r.str("id"), patchBody(op("replace", "title", "x")))
+		q := c.do("PUT", "/Users/"+r.str("id"), user("stale", "title", "y"))
+		return p.str("meta.lastModified") > r.str("meta.lastModified") && p.str("meta.version") != r.str("meta.version") &&
+			q.str("meta.lastModified") > p.str("meta.lastModified") && q.str("meta.version") != p.str("meta.version")
+	},
+	FaultSoftDelete: func(c *client) bool {
+		id := c.createUser(user("soft"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("GET", "/Users/"+id, nil).code == 404 && len(c.do("GET", "/Users", nil).resources()) == 0
+	},
+	FaultDeleteTwice: func(c *client) bool {
+		id := c.createUser(user("twice"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("DELETE", "/Users/"+id, nil).code == 404 && c.do("DELETE", "/Users/never", nil).code == 404
+	},
+	FaultNotFoundPlain: func(c *client) bool {
+		r := c.do("GET", "/Users/nope", nil)
+		return r.code == 404 && r.body != nil && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
+	},
+	FaultErrorStatusInt: func(c *client) bool {
+		_, ok := c.do("GET", "/Users/nope", nil).body["status"].(string)
+		return ok
+	},
+	FaultMalformedJSON500: func(c *client) bool {
+		r := c.do("POST", "/Users", `{"userName":`)
+		return r.code == 400 && r.body != nil && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
+	},
+	FaultNoScimType: func(c *client) bool {
+		c.do("POST", "/Users", user("st"))
+		return c.do("POST", "/Users", user("st")).body["scimType"] == scimUniqueness &&
+			c.do("GET", "/Users?filter=bad", nil).body["scimType"] == scimInvalidFilter
+	},
+	FaultMissingSchemaURN: func(c *client) bool {
+		id := c.createUser(user("msu"))
+		return assert.ObjectsAreEqual([]any{uriUser}, c.do("GET", "/Users/"+id, nil).body["schemas"])
+	},
+	FaultCreatedAfterModified: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cam"))
+		return r.str("meta.created") == r.str("meta.lastModified")
+	},
+	FaultBadDateTime: func(c *client) bool {
+		r := c.do("POST", "/Users", user("bdt"))
+		_, err1 := time.Parse(time.RFC3339Nano, r.str("meta.created"))
+		_, err2 := time.Parse(time.RFC3339Nano, r.str("meta.lastModified"))
+		return err1 == nil && err2 == nil
+	},
+	FaultIDNotStable: func(c *client) bool {
+		id := c.createUser(user("ins"))
+		return c.do("GET", "/Users/"+id, nil).str("id") == id
+	},
+	FaultUndeclaredAttribute: func(c *client) bool {
+		r := c.do("POST", "/Users", user("ua"))
+		_, bad := r.body["internalScore"]
+		return !bad && !strings.Contains(c.do("GET", "/Users", nil).raw, "internalScore")
+	},
+	FaultFilterCaseSensitive: func(c *client) bool {
+		c.createUser(user("Filtered"))
+		return len(c.do("GET", "/Users?filter=userName+eq+%22fILTERED%22", nil).resources()) == 1
+	},
+	FaultPagingZeroBased: func(c *client) bool {
+		c.createUser(user("p1"))
+		c.createUser(user("p2"))
+		r := c.do("GET", "/Users?startIndex=1&count=1", nil)
+		return assert.ObjectsAreEqual([]string{"p1"}, r.names()) && r.body["startIndex"] == float64(1)
+	},
+	FaultSortIgnored: func(c *client) bool {
+		c.createUser(user("b"))
+		c.createUser(user("a"))
+		return assert.ObjectsAreEqual([]string{"a", "b"}, c.do("GET", "/Users?sortBy=userName", nil).names()) &&
+			assert.ObjectsAreEqual([]string{"b", "a"}, c.do("GET", "/Users?sortBy=userName&sortOrder=descending", nil).names())
+	},
+	FaultETagIgnored: func(c *client) bool {
+		r := c.do("POST", "/Users", user("et"))
+		id, v := r.str("id"), r.header.Get("ETag")
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "title", "x")))
+		return c.do("PUT", "/Users/"+id, user("et"), "If-Match: "+v).code == 412 &&
+			c.do("PATCH", "/Users/"+id, patchBody(op("replace", "title", "y")), "If-Match: "+v).code == 412
+	},
+	FaultPatchReplaceAppends: func(c *client) bool {
+		id := c.createUser(user("pra", "emails", []any{map[string]any{"value": "old@x"}}))
+		r := c.do("PATCH", "/Users/"+id, patchBody(op("replace", "emails", []any{map[string]any{"value": "new@x"}})))
+		return assert.ObjectsAreEqual([]any{map[string]any{"value": "new@x"}}, r.body["emails"])
+	},
+	FaultMemberLeftAfterDelete: func(c *client) bool {
+		uid := c.createUser(user("mlad"))
+		gid := c.createGroup(group("g", uid))
+		c.do("DELETE", "/Users/"+uid, nil)
+		return c.do("GET", "/Groups/"+gid, nil).get("members") == nil
+	},
+	FaultBulkNoBulkID: func(c *client) bool {
+		r := c.do("POST", "/Bulk", bulk(0,
+			bop("POST", "/Users", "u", user("bulky")),
+			bop("POST", "/Groups", "g", group("bulkies", "bulkId:u"))))
+		ops := bulkOps(r)
+		if len(ops) != 2 || ops[1]["status"] != "201" {
+			return false
+		}
+		g := c.do("GET", strings.TrimPrefix(ops[1]["location"].(string), testBase), nil)
+		return g.get("members.0.value") == strings.TrimPrefix(ops[0]["location"].(string), testBase+"/Users/")
+	},
+	FaultUniquenessRace: func(c *client) bool {
+		return concurrentCreates(c, 20, "race")[http.StatusCreated] == 1
+	},
+	FaultFilterCacheStale: func(c *client) bool {
+		id := c.createUser(user("cached"))
+		q := "/Users?filter=" + url.QueryEscape(`userName eq "cached"`)
+		if len(c.do("GET", q, nil).resources()) != 1 {
+			return false
+		}
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "userName", "renamed")))
+		return len(c.do("GET", q, nil).resources()) == 0
+	},
+	FaultProjectionIgnored: func(c *client) bool {
+		id := c.createUser(user("proj", "title", "T"))
+		g := c.do("GET", "/Users/"+id+"?attributes=userName", nil)
+		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
+		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
+	},
+}
+
+func TestFaults(t *testing.T) {
+	for _, fi := range Faults() {
+		t.Run(string(fi.Fault), func(t *testing.T) {
+			probe, ok := faultProbes[fi.Fault]
+			require.True(t, ok, "no probe for fault %s", fi.Fault)
+			assert.True(t, probe(newClient(t)), "the correct server fails the probe")
+			assert.False(t, probe(newClient(t, fi.Fault)), "the probe does not notice fault %s", fi.Fault)
+		})
+	}
+}
+
+// TestFaultsAreTargeted runs every probe against a server with one fault and
+// checks that only the probes of that fault (and of faults with the same
+// symptom) fail.
+func TestFaultsAreTargeted(t *testing.T) {
+	// faults whose symptom another fault's probe also observes
+	overlaps := map[Fault][]Fault{
+		FaultCaseSensitiveUserName: {FaultFilterCaseSensitive, FaultNoUniqueness},
+		FaultFilterCaseSensitive:   {FaultCaseSensitiveUserName},
+		FaultNoUniqueness:          {FaultCaseSensitiveUserName, FaultUniquenessRace, FaultNoScimType},
+		FaultUniquenessRace:        {},
+		FaultNotFoundPlain:         {FaultErrorStatusInt},
+		FaultErrorStatusInt:        {FaultNotFoundPlain},
+		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice},
+		FaultStaleLastModified:     {FaultETagIgnored},
+		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
+		FaultBadDateTime:           {FaultStaleLastModified},
+		FaultProjectionIgnored:     {},
+		FaultPutCreates:            {},
+		FaultBulkNoBulkID:          {},
+	}
+	for _, fi := range Faults() {
+		t.Run(string(fi.Fault), func(t *testing.T) {
+			for _, other := range Faults() {
+				if other.Fault == fi.Fault {
+					continue
+				}
+				allowed := false
+				for _, o := range overlaps[fi.Fault] {
+					allowed = allowed || o == other.Fault
+				}
+				if allowed {
+					continue
+				}
+				assert.True(t, faultProbes[other.Fault](newClient(t, fi.Fault)),
+					"fault %s also breaks the probe of %s", fi.Fault, other.Fault)
+			}
+		})
+	}
+}
+
+func TestFaultList(t *testing.T) {
+	all := Faults()
+	assert.Len(t, all, 43)
+	seen := map[Fault]bool{}
+	for _, fi := range all {
+		assert.False(t, seen[fi.Fault], "duplicate %s", fi.Fault)
+		seen[fi.Fault] = true
+		assert.NotEmpty(t, fi.Description)
+		assert.Equal(t, fi.Description, fi.Fault.Description())
+		assert.Regexp(t, `^[a-z0-9]+(-[a-z0-9]+)*$`, string(fi.Fault))
+		f, err := ParseFault(" " + strings.ToUpper(string(fi.Fault)) + " ")
+		require.NoError(t, err)
+		assert.Equal(t, fi.Fault, f)
+	}
+	_, err := ParseFault("nope")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "spc-no-schemas")
+	assert.Contains(t, err.Error(), "projection-ignored")
+	all[0].Description = "changed"
+	assert.NotEqual(t, "changed", Faults()[0].Description, "Faults returns a copy")
+	s := New(Options{Faults: []Fault{FaultSortIgnored, FaultAuthDisabled}})
+	assert.Equal(t, []Fault{FaultAuthDisabled, FaultSortIgnored}, s.Faults())
+}

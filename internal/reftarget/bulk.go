@@ -237,8 +237,13 @@ func (s *Server) execBulkOp(op bulkOp, created map[string]string, base string, l
 	path = strings.TrimPrefix(path, BasePath)
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	rt := endpointType(segs[0])
-	if rt == nil || len(segs) > 2 || (op.method == http.MethodPost) != (len(segs) == 1) {
-		return fail(notFound("no resource endpoint at %q for %s", op.path, op.method), "")
+	switch {
+	case rt == nil || len(segs) > 2:
+		return fail(notFound("no resource endpoint at %q", op.path), "")
+	case op.method == http.MethodPost && len(segs) != 1:
+		return fail(badRequest(scimInvalidSyntax, "a POST path must name a resource type endpoint such as /Users, not %q", op.path), "")
+	case op.method != http.MethodPost && len(segs) != 2:
+		return fail(badRequest(scimInvalidSyntax, "a %s path must name a resource such as /Users/{id}, not %q", op.method, op.path), "")
 	}
 	id := ""
 	if len(segs) == 2 {

@@ -46,6 +46,9 @@ func (s *Server) serveDiscovery(w http.ResponseWriter, r *http.Request, method s
 		s.writeError(w, errorf(http.StatusForbidden, "", "filtering is not supported on %s", r.URL.Path))
 		return
 	}
+	if loc, ok := nested(body, "meta", "location").(string); ok {
+		w.Header().Set("Content-Location", loc)
+	}
 	s.writeJSON(w, http.StatusOK, body)
 }
 
@@ -193,4 +196,16 @@ func (s *Server) resourceTypeResource(base, name string) (map[string]any, *scimE
 		}
 	}
 	return nil, notFound("resource type %s not found", name)
+}
+
+// nested follows object keys.
+func nested(v any, keys ...string) any {
+	for _, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = m[k]
+	}
+	return v
 }

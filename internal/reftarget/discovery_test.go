@@ -26,6 +26,7 @@ func TestServiceProviderConfig(t *testing.T) {
 	assert.NotEmpty(t, r.get("authenticationSchemes.0.description"))
 	assert.Equal(t, "ServiceProviderConfig", r.get("meta.resourceType"))
 	assert.Equal(t, testBase+"/ServiceProviderConfig", r.get("meta.location"))
+	assert.Equal(t, testBase+"/ServiceProviderConfig", r.header.Get("Content-Location"))
 	// paging parameters are ignored
 	c.do("GET", "/ServiceProviderConfig?startIndex=5&count=0&sortBy=x", nil).must(t, http.StatusOK)
 }

@@ -6,18 +6,17 @@ import (
 	"strconv"
 )
 
-// SCIM detail error keywords (RFC 7644 §3.12, Table 9).
+// SCIM detail error keywords (RFC 7644 §3.12, Table 9) the server uses; it
+// never answers tooMany (lists are capped at MaxResults), invalidVers (there
+// is one protocol version) or sensitive.
 const (
 	scimInvalidFilter = "invalidFilter"
-	scimTooMany       = "tooMany"
 	scimUniqueness    = "uniqueness"
 	scimMutability    = "mutability"
 	scimInvalidSyntax = "invalidSyntax"
 	scimInvalidPath   = "invalidPath"
 	scimNoTarget      = "noTarget"
 	scimInvalidValue  = "invalidValue"
-	scimInvalidVers   = "invalidVers"
-	scimSensitive     = "sensitive"
 )
 
 // scimError is an error that becomes a SCIM error response.

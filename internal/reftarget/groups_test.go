@@ -78,3 +78,21 @@ func TestGroupPutReplacesMembers(t *testing.T) {
 	assert.NotContains(t, r.body, "members")
 	requireSCIMError(t, c.do("PUT", "/Groups/"+gid, map[string]any{"schemas": []any{uriGroup}}), http.StatusBadRequest, scimInvalidValue)
 }
+
+func TestMembershipChangesUserVersion(t *testing.T) {
+	c := newClient(t)
+	uid := c.createUser(user("versioned"))
+	v := func() string { return c.do("GET", "/Users/"+uid, nil).header.Get("ETag") }
+	v0 := v()
+	gid := c.createGroup(group("g", uid))
+	v1 := v()
+	assert.NotEqual(t, v0, v1, "joining a group changes User.groups")
+	c.do("GET", "/Users/"+uid, nil, "If-None-Match: "+v0).must(t, http.StatusOK)
+	c.do("PATCH", "/Groups/"+gid, patchBody(op("replace", "displayName", "renamed"))).must(t, http.StatusOK)
+	v2 := v()
+	assert.NotEqual(t, v1, v2, "groups.display changed")
+	assert.Equal(t, "renamed", c.do("GET", "/Users/"+uid, nil).get("groups.0.display"))
+	c.do("DELETE", "/Groups/"+gid, nil).must(t, http.StatusNoContent)
+	assert.NotEqual(t, v2, v())
+	assert.NotContains(t, c.do("GET", "/Users/"+uid, nil).body, "groups")
+}

@@ -221,18 +221,7 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 			preds[rt] = p
 		}
 	}
-	var items []listItem
-	s.mu.RLock()
-	for _, rt := range rts {
-		for _, r := range s.all(rt) {
-			v := s.view(r, base)
-			if p := preds[rt]; p != nil && !p(v) {
-				continue
-			}
-			items = append(items, listItem{r: r, view: v})
-		}
-	}
-	s.mu.RUnlock()
+	items := s.collect(rts, preds, base)
 	if lq.sortBy != "" && !s.has(FaultSortIgnored) {
 		s.sortItems(items, lq.sortBy, lq.descending)
 	}
@@ -277,6 +266,24 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		"startIndex":   respStart,
 		"Resources":    resources,
 	}, nil
+}
+
+// collect renders the resources of the given types that match their filter.
+func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base string) []listItem {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var items []listItem
+	groups := s.all(rtGroup)
+	for _, rt := range rts {
+		for _, r := range s.all(rt) {
+			v := s.viewWith(r, base, groups)
+			if p := preds[rt]; p != nil && !p(v) {
+				continue
+			}
+			items = append(items, listItem{r: r, view: v})
+		}
+	}
+	return items
 }
 
 // sortKey is the value a resource is sorted by.

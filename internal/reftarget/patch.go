@@ -101,11 +101,7 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if rt == rtUser && s.userNameTaken(data["userName"], r.id) {
 		return nil, conflictUserName(data["userName"])
 	}
-	changed := !reflect.DeepEqual(r.data, data)
-	r.data = data
-	if changed && !s.has(FaultStaleLastModified) {
-		s.touch(r)
-	}
+	s.commit(r, data)
 	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
 }
 

@@ -452,6 +452,12 @@ func (r *resource) location(base string) string { return base + r.rt.Endpoint + 
 // view renders the full representation of r (every attribute that may be
 // returned, before projection). The caller holds s.mu.
 func (s *Server) view(r *resource, base string) map[string]any {
+	return s.viewWith(r, base, nil)
+}
+
+// viewWith is view with the groups (in creation order) given, so a list
+// computes them once. The caller holds s.mu.
+func (s *Server) viewWith(r *resource, base string, groups []*resource) map[string]any {
 	v := copyMap(r.data)
 	for _, a := range r.rt.Schema.Attributes {
 		if a.Returned == retNever && !s.has(FaultPasswordReturned) {
@@ -468,8 +474,11 @@ func (s *Server) view(r *resource, base string) map[string]any {
 	v["id"] = r.id
 	switch r.rt {
 	case rtUser:
-		if groups := s.groupsOf(r.id, base); len(groups) > 0 {
-			v["groups"] = groups
+		if groups == nil {
+			groups = s.all(rtGroup)
+		}
+		if memberships := groupsOf(r.id, base, groups); len(memberships) > 0 {
+			v["groups"] = memberships
 		}
 	case rtGroup:
 		if members, ok := v["members"].([]any); ok {
@@ -496,10 +505,11 @@ func (s *Server) view(r *resource, base string) map[string]any {
 	return v
 }
 
-// groupsOf computes User.groups (direct memberships). The caller holds s.mu.
-func (s *Server) groupsOf(userID, base string) []any {
+// groupsOf computes User.groups: the direct memberships of a user. The
+// caller holds s.mu.
+func groupsOf(userID, base string, groups []*resource) []any {
 	var out []any
-	for _, g := range s.all(rtGroup) {
+	for _, g := range groups {
 		members, _ := g.data["members"].([]any)
 		for _, m := range members {
 			mm, _ := m.(map[string]any)

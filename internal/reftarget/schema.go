@@ -30,7 +30,6 @@ const (
 	retAlways         = "always"
 	retNever          = "never"
 	retDefault        = "default"
-	retRequest        = "request"
 	typeString        = "string"
 	typeBoolean       = "boolean"
 	typeDecimal       = "decimal"

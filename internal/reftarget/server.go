@@ -111,6 +111,11 @@ func (s *Server) Faults() []Fault {
 
 // ServeHTTP answers one SCIM request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
+		}
+	}()
 	path := r.URL.Path
 	if !strings.HasPrefix(path, BasePath) || (len(path) > len(BasePath) && path[len(BasePath)] != '/') {
 		s.writeError(w, notFound("no SCIM endpoint at %s (the base path is %s)", path, BasePath))
@@ -347,6 +352,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 // writeResource writes a single resource with its ETag and Location.
 func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcome, base string, single bool) {
 	w.Header().Set("ETag", o.res.etag())
+	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
+	// resource also gets Location (RFC 7644 §3.3).
+	w.Header().Set("Content-Location", o.res.location(base))
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}

@@ -89,6 +89,27 @@ func (s *Server) touch(r *resource) {
 	r.version = s.ver
 }
 
+// touchMembers records a modification of the users listed in the members
+// values given: their computed "groups" attribute changed. The caller holds
+// s.mu.
+func (s *Server) touchMembers(lists ...any) {
+	seen := map[string]bool{}
+	for _, l := range lists {
+		arr, _ := l.([]any)
+		for _, e := range arr {
+			m, _ := e.(map[string]any)
+			id, _ := m["value"].(string)
+			if id == "" || seen[id] {
+				continue
+			}
+			seen[id] = true
+			if u := s.lookup(rtUser, id); u != nil {
+				s.touch(u)
+			}
+		}
+	}
+}
+
 func newID() string {
 	var b [16]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -252,6 +273,9 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 	r.seq = s.seq
 	s.resources[rt.Name][id] = r
 	s.cache = nil
+	if rt == rtGroup {
+		s.touchMembers(data["members"])
+	}
 	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
 }
 
@@ -334,12 +358,24 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	if rt == rtUser && s.userNameTaken(data["userName"], r.id) {
 		return nil, conflictUserName(data["userName"])
 	}
-	changed := !reflect.DeepEqual(r.data, data)
+	s.commit(r, data)
+	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+}
+
+// commit stores the new data of r (PUT, PATCH), recording a modification if
+// anything changed. The caller holds s.mu.
+func (s *Server) commit(r *resource, data map[string]any) {
+	if reflect.DeepEqual(r.data, data) {
+		return
+	}
+	old := r.data
 	r.data = data
-	if changed && !s.has(FaultStaleLastModified) {
+	if !s.has(FaultStaleLastModified) {
 		s.touch(r)
 	}
-	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+	if r.rt == rtGroup {
+		s.touchMembers(old["members"], data["members"])
+	}
 }
 
 // createWithID creates a resource under a given id (FaultPutCreates).
@@ -370,6 +406,9 @@ func (s *Server) createWithID(rt *resourceType, body map[string]any, id, base st
 	r.seq = s.seq
 	s.resources[rt.Name][id] = r
 	s.cache = nil
+	if rt == rtGroup {
+		s.touchMembers(data["members"])
+	}
 	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
 }
 
@@ -426,6 +465,9 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 	}
 	delete(s.resources[rt.Name], id)
 	s.cache = nil
+	if rt == rtGroup {
+		s.touchMembers(r.data["members"])
+	}
 	if s.has(FaultMemberLeftAfterDelete) {
 		return nil
 	}

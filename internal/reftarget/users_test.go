@@ -45,6 +45,7 @@ func TestUserCreate(t *testing.T) {
 	loc := testBase + "/Users/" + id
 	assert.Equal(t, loc, r.get("meta.location"))
 	assert.Equal(t, loc, r.header.Get("Location"))
+	assert.Equal(t, loc, r.header.Get("Content-Location"))
 	assert.Equal(t, r.get("meta.version"), r.header.Get("ETag"))
 	assert.Regexp(t, `^W/".+"$`, r.header.Get("ETag"))
 	created, err := time.Parse(time.RFC3339Nano, r.str("meta.created"))
@@ -56,6 +57,7 @@ func TestUserCreate(t *testing.T) {
 	assert.Equal(t, r.body, g.body)
 	assert.Equal(t, r.header.Get("ETag"), g.header.Get("ETag"))
 	assert.Equal(t, loc, g.header.Get("Location"))
+	assert.Equal(t, loc, g.header.Get("Content-Location"))
 }
 
 func TestUserCreateValidation(t *testing.T) {

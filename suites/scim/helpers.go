@@ -179,3 +179,14 @@ func scimType(r *target.Response) string {
 	}
 	return Obj(m).Str("scimType")
 }
+
+// wantBadRequest fails the check unless the answer is 400 and its scimType,
+// when there is one, is one of allowed (the first is the one expected).
+func wantBadRequest(t *suites.T, r *target.Response, allowed ...string) {
+	if !wantStatus(t, r, 400) {
+		return
+	}
+	if st := scimType(r); st != "" && !hasString(allowed, st) {
+		t.Errorf("%s with scimType %q; expected %s", line(r), st, allowed[0])
+	}
+}

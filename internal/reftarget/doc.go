@@ -31,6 +31,15 @@
 //     totalResults stays exact) instead of failing with tooMany;
 //   - a filter on a discovery endpoint gets 403 (RFC 7644 §4 SHOULD); other
 //     query parameters there are ignored;
+//   - a GET filter that names the password gets 403 with scimType sensitive
+//     (RFC 7644 §7.5.2); in POST .search it is allowed but never matches, as
+//     the password is not kept readable;
+//   - values of a multi-valued attribute with the same (type, value) pair are
+//     merged into one (RFC 7643 §2.4 SHOULD NOT return a pair twice);
+//   - single resources carry ETag, Location and Content-Location (equal to
+//     meta.location, RFC 7643 §3.1);
+//   - joining or leaving a group changes the user's meta.version and
+//     meta.lastModified, since its computed "groups" attribute changed;
 //   - when both attributes and excludedAttributes are given, attributes wins;
 //   - "schemas" lists the enterprise URN iff the user has enterprise data,
 //     regardless of projection;
@@ -43,6 +52,8 @@
 //     "value" sub-attribute (manager), "remove" of listed members, and "add"
 //     with a value filter that matches nothing creates the value from the
 //     filter's equality terms (emails[type eq "work"].value);
+//   - PATCH may target "schemas": removing an extension URN removes the
+//     extension's data, the core URN cannot be removed;
 //   - Bulk resolves forward bulkId references by running the referring
 //     operation after the POST it needs; circular references fail with 409.
 //

@@ -7,9 +7,10 @@ import (
 )
 
 // SCIM detail error keywords (RFC 7644 §3.12, Table 9) the server uses; it
-// never answers tooMany (lists are capped at MaxResults), invalidVers (there
-// is one protocol version) or sensitive.
+// never answers tooMany (lists are capped at MaxResults) or invalidVers
+// (there is one protocol version).
 const (
+	scimSensitive     = "sensitive"
 	scimInvalidFilter = "invalidFilter"
 	scimUniqueness    = "uniqueness"
 	scimMutability    = "mutability"

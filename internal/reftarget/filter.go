@@ -646,3 +646,40 @@ func toFloat(x any) (float64, bool) {
 	}
 	return 0, false
 }
+
+// filtersOnSensitive reports whether a filter names a writeOnly attribute
+// (the password): RFC 7644 §7.5.2 asks servers to refuse such filters in a
+// URL.
+func filtersOnSensitive(filter string, rts []*resourceType) bool {
+	n, err := parseFilter(filter)
+	if err != nil {
+		return false
+	}
+	var paths []string
+	var walk func(fnode)
+	walk = func(n fnode) {
+		switch t := n.(type) {
+		case *fAnd:
+			walk(t.l)
+			walk(t.r)
+		case *fOr:
+			walk(t.l)
+			walk(t.r)
+		case *fNot:
+			walk(t.x)
+		case *fAttr:
+			paths = append(paths, t.path)
+		case *fValuePath:
+			paths = append(paths, t.path)
+		}
+	}
+	walk(n)
+	for _, rt := range rts {
+		for _, p := range paths {
+			if ref, err := rt.resolve(p); err == nil && ref.attr != nil && ref.target().Mutability == mutWriteOnly {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -185,3 +185,14 @@ func TestParseFilterWorkarounds(t *testing.T) {
 	require.Nil(t, err)
 	assert.Equal(t, 1500.0, n.(*fAttr).val)
 }
+
+func TestSensitiveFilterInURL(t *testing.T) {
+	c := newClient(t)
+	c.createUser(user("pw", "password", "secret"))
+	r := c.do("GET", "/Users?filter="+url.QueryEscape(`password eq "secret"`), nil)
+	requireSCIMError(t, r, http.StatusForbidden, scimSensitive)
+	requireSCIMError(t, c.do("GET", "?filter="+url.QueryEscape(`userName pr and not (PASSWORD pr)`), nil), http.StatusForbidden, scimSensitive)
+	// POST .search may carry it; the password is never returned, so it never matches
+	r = c.do("POST", "/Users/.search", map[string]any{"schemas": []any{uriSearchRequest}, "filter": `password eq "secret"`}).must(t, http.StatusOK)
+	assert.EqualValues(t, 0, r.body["totalResults"])
+}

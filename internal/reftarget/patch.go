@@ -43,6 +43,9 @@ func parsePatchRequest(body map[string]any) ([]patchOp, *scimError) {
 		if !ok {
 			return nil, badRequest(scimInvalidSyntax, "operation %d is not a JSON object", i+1)
 		}
+		if err := checkDuplicateKeys(m); err != nil {
+			return nil, err
+		}
 		var op patchOp
 		opv, _ := field(m, "op")
 		name, _ := opv.(string)
@@ -89,6 +92,7 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 			return nil, err
 		}
 	}
+	dedupeValues(rt, data)
 	pruneEmpty(rt, data)
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err
@@ -143,6 +147,9 @@ func (p *patcher) apply(data map[string]any, op patchOp) *scimError {
 	pp, err := p.parsePath(op.path)
 	if err != nil {
 		return err
+	}
+	if pp.ref.ext == nil && pp.ref.attr == commonAttr("schemas") {
+		return p.patchSchemas(data, op, pp)
 	}
 	if op.op == "remove" {
 		return p.remove(data, pp, op.value)
@@ -441,11 +448,20 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 		}
 		arr := elements(c[a.Name])
 		for _, e := range added {
-			if containsValue(a, arr, e) {
-				continue
-			}
 			if isPrimary(e) {
 				unsetPrimary(arr, nil)
+			}
+			if i := indexOfValue(a, arr, e); i >= 0 {
+				// already there: a no-op, or an update of its other
+				// sub-attributes (display, primary)
+				em, ok1 := arr[i].(map[string]any)
+				nm, ok2 := e.(map[string]any)
+				if ok1 && ok2 {
+					for k, v := range nm {
+						em[k] = v
+					}
+				}
+				continue
 			}
 			arr = append(arr, e)
 		}
@@ -484,23 +500,24 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 	}
 }
 
-// containsValue reports whether arr already holds v. Group members are the
-// same when their "value" is.
-func containsValue(a *attribute, arr []any, v any) bool {
-	for _, e := range arr {
-		if a.Name == "members" {
-			em, _ := e.(map[string]any)
-			vm, _ := v.(map[string]any)
-			if em != nil && vm != nil && em["value"] != nil && em["value"] == vm["value"] {
-				return true
+// indexOfValue returns the index of the value in arr that v denotes, or -1:
+// values of complex attributes with a "value" sub-attribute are the same when
+// their (type, value) pairs are (members: their value), others when equal.
+func indexOfValue(a *attribute, arr []any, v any) int {
+	vm, isMap := v.(map[string]any)
+	byKey := isMap && a.Type == typeComplex && a.sub("value") != nil
+	for i, e := range arr {
+		if em, ok := e.(map[string]any); ok && byKey {
+			if valueKey(a, em) == valueKey(a, vm) {
+				return i
 			}
 			continue
 		}
 		if reflect.DeepEqual(e, v) {
-			return true
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 // setFiltered applies add or replace to the values a value filter selects.
@@ -740,4 +757,69 @@ func equalValue(def *attribute, stored, given any) bool {
 		return strings.EqualFold(ss, gs)
 	}
 	return reflect.DeepEqual(stored, given)
+}
+
+// patchSchemas applies an operation on the "schemas" attribute (RFC 7644
+// §3.5.2): the core schema cannot be removed; removing an extension URN
+// removes the extension's attributes; adding one changes nothing until an
+// extension attribute is set, as "schemas" lists the extensions a resource
+// has data for.
+func (p *patcher) patchSchemas(data map[string]any, op patchOp, pp *patchPath) *scimError {
+	if pp.sub != nil {
+		return badRequest(scimInvalidPath, "\"schemas\" has no sub-attributes")
+	}
+	current := []any{p.rt.Schema.ID}
+	for _, ext := range p.rt.Extensions {
+		if _, ok := data[ext.ID]; ok {
+			current = append(current, ext.ID)
+		}
+	}
+	keep := map[string]bool{}
+	switch op.op {
+	case "add":
+		if _, err := schemaURNs(op.value); err != nil {
+			return err
+		}
+		return nil
+	case "replace":
+		if pp.filter != nil {
+			return badRequest(scimInvalidPath, "replace schemas as a whole, not through a filter")
+		}
+		urns, err := schemaURNs(op.value)
+		if err != nil {
+			return err
+		}
+		for _, u := range urns {
+			keep[strings.ToLower(u)] = true
+		}
+	case "remove":
+		for _, u := range current {
+			keep[strings.ToLower(u.(string))] = pp.filter != nil && !pp.filter(u)
+		}
+	}
+	if !keep[strings.ToLower(p.rt.Schema.ID)] {
+		return badRequest(scimMutability, "the core schema %s cannot be removed from \"schemas\"", p.rt.Schema.ID)
+	}
+	for _, ext := range p.rt.Extensions {
+		if !keep[strings.ToLower(ext.ID)] {
+			delete(data, ext.ID)
+		}
+	}
+	return nil
+}
+
+func schemaURNs(v any) ([]string, *scimError) {
+	arr, ok := v.([]any)
+	if !ok {
+		arr = []any{v}
+	}
+	out := make([]string, 0, len(arr))
+	for _, e := range arr {
+		s, ok := e.(string)
+		if !ok {
+			return nil, badRequest(scimInvalidValue, "schemas values must be URI strings")
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }

@@ -237,3 +237,20 @@ func TestPatchGroupMembers(t *testing.T) {
 	assert.NotContains(t, c.do("GET", "/Users/"+u1, nil).body, "groups")
 	require.Equal(t, "g", r.str("displayName"))
 }
+
+func TestPatchSchemas(t *testing.T) {
+	c := newClient(t)
+	id := patchUser(c)
+	r := c.do("PATCH", "/Users/"+id, patchBody(op("add", "schemas", []any{uriEnterprise}))).must(t, http.StatusOK)
+	assert.Equal(t, []any{uriUser, uriEnterprise}, r.body["schemas"])
+	requireSCIMError(t, c.do("PATCH", "/Users/"+id, patchBody(op("replace", "schemas", []any{uriEnterprise}))), 400, scimMutability)
+	requireSCIMError(t, c.do("PATCH", "/Users/"+id, patchBody(op("remove", "schemas", nil))), 400, scimMutability)
+	r = c.do("PATCH", "/Users/"+id, patchBody(op("remove", `schemas[value eq "`+uriEnterprise+`"]`, nil))).must(t, http.StatusOK)
+	assert.Equal(t, []any{uriUser}, r.body["schemas"])
+	assert.NotContains(t, r.body, uriEnterprise)
+	// adding an extension attribute by its full name adds the URN to schemas
+	r = c.do("PATCH", "/Users/"+id, patchBody(op("add", uriEnterprise+":department", "D2"))).must(t, http.StatusOK)
+	assert.Equal(t, []any{uriUser, uriEnterprise}, r.body["schemas"])
+	r = c.do("PATCH", "/Users/"+id, patchBody(op("replace", "schemas", []any{uriUser}))).must(t, http.StatusOK)
+	assert.NotContains(t, r.body, uriEnterprise)
+}

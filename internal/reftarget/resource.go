@@ -420,6 +420,62 @@ func copyMap(m map[string]any) map[string]any {
 	return deepCopy(m).(map[string]any)
 }
 
+// dedupeValues collapses values of multi-valued complex attributes that have
+// the same (type, value) pair: RFC 7643 §2.4 says a server SHOULD NOT return
+// a pair twice. The first value is kept, with the sub-attributes of the later
+// ones merged in (so a later primary=true wins).
+func dedupeValues(rt *resourceType, data map[string]any) {
+	dedupe := func(attrs []*attribute, m map[string]any) {
+		for _, a := range attrs {
+			arr, ok := m[a.Name].([]any)
+			if !ok || !a.MultiValued || a.Type != typeComplex || a.sub("value") == nil {
+				continue
+			}
+			var out []any
+			index := map[string]map[string]any{}
+			for _, e := range arr {
+				em, ok := e.(map[string]any)
+				if !ok {
+					out = append(out, e)
+					continue
+				}
+				k := valueKey(a, em)
+				if first, dup := index[k]; dup {
+					for sk, sv := range em {
+						first[sk] = sv
+					}
+					continue
+				}
+				index[k] = em
+				out = append(out, em)
+			}
+			m[a.Name] = out
+		}
+	}
+	dedupe(rt.Schema.Attributes, data)
+	for _, ext := range rt.Extensions {
+		if em, ok := data[ext.ID].(map[string]any); ok {
+			dedupe(ext.Attributes, em)
+		}
+	}
+}
+
+// valueKey identifies a value of a multi-valued attribute by its type and
+// value (members by value alone), folding case where the schema says so.
+func valueKey(a *attribute, m map[string]any) string {
+	fold := func(sub string, v any) string {
+		s := fmt.Sprint(v)
+		if d := a.sub(sub); d != nil && !d.CaseExact {
+			s = strings.ToLower(s)
+		}
+		return s
+	}
+	if a.Name == "members" {
+		return fold("value", m["value"])
+	}
+	return fold("type", m["type"]) + "\x00" + fold("value", m["value"])
+}
+
 // checkRequired checks the required attributes of the core schema.
 func checkRequired(rt *resourceType, data map[string]any, skip func(*attribute) bool) *scimError {
 	for _, a := range rt.Schema.Attributes {

@@ -435,6 +435,11 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resour
 		s.writeError(w, err)
 		return
 	}
+	if lq.hasFilter && filtersOnSensitive(lq.filter, rts) {
+		s.writeError(w, errorf(http.StatusForbidden, scimSensitive,
+			"filters on passwords must not be sent in a URL: use POST .search"))
+		return
+	}
 	cacheKey := r.URL.Path + "?" + r.URL.RawQuery
 	if s.has(FaultFilterCacheStale) {
 		s.mu.RLock()

@@ -220,6 +220,7 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 	if err != nil {
 		return nil, err
 	}
+	dedupeValues(rt, data)
 	skip := func(a *attribute) bool { return rt == rtUser && a.Name == "userName" && s.has(FaultNoUserNameAccepted) }
 	if err := checkRequired(rt, data, skip); err != nil {
 		return nil, err
@@ -307,6 +308,7 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	if err != nil {
 		return nil, err
 	}
+	dedupeValues(rt, data)
 	s.mu.Lock()
 	r := s.lookup(rt, id)
 	if r == nil {
@@ -385,6 +387,7 @@ func (s *Server) createWithID(rt *resourceType, body map[string]any, id, base st
 	if err != nil {
 		return nil, err
 	}
+	dedupeValues(rt, data)
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err
 	}

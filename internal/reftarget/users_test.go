@@ -222,3 +222,22 @@ func TestLastModifiedStrictlyIncreases(t *testing.T) {
 		assert.Equal(t, prev, g.str("meta.lastModified"), "GET does not modify")
 	}
 }
+
+func TestDuplicateValuesCollapsed(t *testing.T) {
+	c := newClient(t)
+	r := c.do("POST", "/Users", user("dupvals", "emails", []any{
+		map[string]any{"value": "a@x.com", "type": "work"},
+		map[string]any{"value": "A@X.com", "type": "Work", "primary": true},
+		map[string]any{"value": "a@x.com", "type": "home"},
+	})).must(t, http.StatusCreated)
+	assert.Equal(t, []any{
+		map[string]any{"value": "A@X.com", "type": "Work", "primary": true},
+		map[string]any{"value": "a@x.com", "type": "home"},
+	}, r.body["emails"], "RFC 7643 §2.4: a (type, value) pair is returned once")
+	id := r.str("id")
+	r = c.do("PATCH", "/Users/"+id, patchBody(op("add", "emails", []any{map[string]any{"value": "a@x.com", "type": "home", "display": "Home"}}))).must(t, http.StatusOK)
+	assert.Equal(t, map[string]any{"value": "a@x.com", "type": "home", "display": "Home"}, r.get("emails.1"))
+	assert.Len(t, r.body["emails"], 2)
+	r = c.do("PATCH", "/Users/"+id, patchBody(op("replace", `emails[type eq "home"].type`, "work"))).must(t, http.StatusOK)
+	assert.Len(t, r.body["emails"], 1)
+}

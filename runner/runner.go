@@ -91,6 +91,10 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
+	// Check the target settings before anything is written.
+	if _, err := target.New(cfg.Target); err != nil {
+		return out, err
+	}
 	if cfg.OutDir == "" {
 		cfg.OutDir = "provcheck-out"
 	}

@@ -74,6 +74,15 @@ func TestRunFaultIsCaught(t *testing.T) {
 }
 
 func TestBadUsage(t *testing.T) {
+	// Bad input must not write anything: run in an empty folder and look.
+	wd, err := os.Getwd()
+	require.NoError(t, err)
+	require.NoError(t, os.Chdir(t.TempDir()))
+	defer func() { require.NoError(t, os.Chdir(wd)) }()
+	defer func() {
+		_, err := os.Stat("provcheck-out")
+		assert.True(t, os.IsNotExist(err), "bad usage wrote provcheck-out/")
+	}()
 	for name, args := range map[string][]string{
 		"no command":        {},
 		"unknown command":   {"frobnicate"},

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -191,4 +192,24 @@ func TestVersion(t *testing.T) {
 	code, stdout, _ := run(t, "version")
 	assert.Equal(t, exitOK, code)
 	assert.Contains(t, stdout, "provcheck")
+}
+
+// TestSampleProfileLoads keeps fixtures/profiles/staging.example.yaml valid:
+// it must parse, expand its variable and select checks.
+func TestSampleProfileLoads(t *testing.T) {
+	t.Setenv("STAGING_SCIM_TOKEN", "tok")
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	var tf targetFlags
+	var sf selectionFlags
+	tf.bind(fs)
+	sf.bind(fs)
+	for _, name := range []string{"out", "dialect"} {
+		fs.String(name, "", "")
+	}
+	require.True(t, parse(fs, []string{"--profile", filepath.Join("..", "..", "fixtures", "profiles", "staging.example.yaml")}, os.Stderr))
+	assert.Equal(t, "https://staging.example.com/scim/v2", tf.url)
+	assert.Equal(t, "tok", tf.token)
+	assert.Equal(t, []string{"X-Tenant: provcheck-qa"}, []string(tf.headers))
+	assert.Equal(t, "tier:core", sf.labelFilter)
+	assert.Equal(t, []string{"SCIM-DISC-014"}, []string(sf.skip))
 }

@@ -2,7 +2,6 @@ package reftarget
 
 import (
 	"fmt"
-	"net/http"
 	"reflect"
 	"strings"
 )
@@ -97,16 +96,7 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err
 	}
-	if rt == rtGroup {
-		if err := s.resolveMembers(data, r.data["members"], r.id, opt); err != nil {
-			return nil, err
-		}
-	}
-	if rt == rtUser && s.userNameTaken(data["userName"], r.id) {
-		return nil, conflictUserName(data["userName"])
-	}
-	s.commit(r, data)
-	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+	return s.finishUpdate(r, data, opt, base)
 }
 
 // pruneEmpty drops empty arrays, objects and extension objects.

@@ -268,16 +268,7 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 			}
 		}
 	}
-	s.ver++
-	r.version = s.ver
-	s.seq++
-	r.seq = s.seq
-	s.resources[rt.Name][id] = r
-	s.cache = nil
-	if rt == rtGroup {
-		s.touchMembers(data["members"])
-	}
-	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
+	return s.insert(r, base), nil
 }
 
 func metaTime(meta map[string]any, name string) (time.Time, bool) {
@@ -352,16 +343,7 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	if err := checkImmutable(rt, r.data, data); err != nil {
 		return nil, err
 	}
-	if rt == rtGroup {
-		if err := s.resolveMembers(data, r.data["members"], r.id, opt); err != nil {
-			return nil, err
-		}
-	}
-	if rt == rtUser && s.userNameTaken(data["userName"], r.id) {
-		return nil, conflictUserName(data["userName"])
-	}
-	s.commit(r, data)
-	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+	return s.finishUpdate(r, data, opt, base)
 }
 
 // commit stores the new data of r (PUT, PATCH), recording a modification if
@@ -403,16 +385,7 @@ func (s *Server) createWithID(rt *resourceType, body map[string]any, id, base st
 	}
 	now := s.stamp(time.Time{})
 	r := &resource{rt: rt, id: id, data: data, created: now, modified: now}
-	s.ver++
-	r.version = s.ver
-	s.seq++
-	r.seq = s.seq
-	s.resources[rt.Name][id] = r
-	s.cache = nil
-	if rt == rtGroup {
-		s.touchMembers(data["members"])
-	}
-	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}, nil
+	return s.insert(r, base), nil
 }
 
 // checkImmutable rejects a change of an immutable top-level attribute that
@@ -497,4 +470,34 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 		s.touch(g)
 	}
 	return nil
+}
+
+// insert stores a new resource with the next version and sequence number.
+// The caller holds s.mu.
+func (s *Server) insert(r *resource, base string) *outcome {
+	s.ver++
+	r.version = s.ver
+	s.seq++
+	r.seq = s.seq
+	s.resources[r.rt.Name][r.id] = r
+	s.cache = nil
+	if r.rt == rtGroup {
+		s.touchMembers(r.data["members"])
+	}
+	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}
+}
+
+// finishUpdate resolves group members, enforces userName uniqueness and
+// commits data as r's new state. The caller holds s.mu.
+func (s *Server) finishUpdate(r *resource, data map[string]any, opt opOptions, base string) (*outcome, *scimError) {
+	if r.rt == rtGroup {
+		if err := s.resolveMembers(data, r.data["members"], r.id, opt); err != nil {
+			return nil, err
+		}
+	}
+	if r.rt == rtUser && s.userNameTaken(data["userName"], r.id) {
+		return nil, conflictUserName(data["userName"])
+	}
+	s.commit(r, data)
+	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
 }

@@ -56,6 +56,10 @@ type Outcome struct {
 // CLI exits 3 for it.
 var ErrUnreachable = errors.New("target unreachable")
 
+// ErrCredentials marks a target that refused the run's credentials; the
+// CLI exits 2 for it.
+var ErrCredentials = errors.New("credentials refused")
+
 // ErrNotSCIM marks a target whose discovery endpoint answered something
 // other than JSON, such as an HTML page; the CLI exits 2 for it.
 var ErrNotSCIM = errors.New("not a SCIM target")
@@ -141,6 +145,11 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 	if disc.NotSCIM != "" {
 		return out, fmt.Errorf("%w: %s does not look like a SCIM service: %s; point --scim-url at the SCIM base URL (often …/scim/v2)", ErrNotSCIM, client.BaseURL(), disc.NotSCIM)
+	}
+	// Wrong credentials would fail every check with the same 401: say so once.
+	if probe, err := client.Do(ctx, target.Request{Method: "GET", Path: disc.Endpoint(scim.URNUser),
+		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
+		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
 	}
 	env := &scim.Env{
 		Client: client, Disc: disc, Dialect: cfg.Dialect,

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -212,4 +213,21 @@ func TestSampleProfileLoads(t *testing.T) {
 	assert.Equal(t, []string{"X-Tenant: provcheck-qa"}, []string(tf.headers))
 	assert.Equal(t, "tier:core", sf.labelFilter)
 	assert.Equal(t, []string{"SCIM-DISC-014"}, []string(sf.skip))
+}
+
+func TestWrongCredentials(t *testing.T) {
+	ref := startRef(t)
+	code, _, stderr := run(t, "run", "--scim-url", ref.URL, "--scim-token", "wrong", "--out", t.TempDir())
+	assert.Equal(t, exitUsage, code, stderr)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "--scim-token")
+	assert.NotContains(t, stderr, "wrong", "the token is not echoed")
+}
+
+func startRef(t *testing.T) *reftarget.Running {
+	t.Helper()
+	ref, err := reftarget.Start(reftarget.Options{Token: "right-token"})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ref.Close() })
+	return ref
 }

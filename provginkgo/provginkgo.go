@@ -85,7 +85,7 @@ func Specs(cfg Config) bool {
 				Fail(fmt.Sprintf("provcheck discovery: %v", err))
 			}
 			env = &scim.Env{Client: client, Disc: disc, Dialect: cfg.Dialect,
-				Authenticated: tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil}
+				Authenticated: tc.HasCredentials()}
 		})
 
 		AfterAll(func(ctx SpecContext) {

@@ -153,7 +153,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 	env := &scim.Env{
 		Client: client, Disc: disc, Dialect: cfg.Dialect,
-		Authenticated: tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil,
+		Authenticated: tc.HasCredentials(),
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{

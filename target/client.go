@@ -740,3 +740,9 @@ func (c *Client) emit(rec Recorder, ex suites.Exchange) error {
 func (c *Client) redactURL(u *url.URL) string {
 	return c.red.forExchange(nil, nil).str(u.String())
 }
+
+// HasCredentials reports whether the configuration carries credentials:
+// a bearer token, basic credentials or an OAuth client.
+func (c Config) HasCredentials() bool {
+	return c.BearerToken != "" || c.BasicUser != "" || c.OAuth != nil
+}

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"strings"
 	"time"
 
 	"github.com/provcheck/provcheck/suites"
@@ -28,7 +29,7 @@ var replaceChecks = []suites.Check{
 			for _, src := range []Obj{object(t, r), object(t, get(t, path, nil))} {
 				for _, c := range [][]string{{"displayName"}, {"title"}, {"name", "familyName"}} {
 					if got, want := src.Str(c...), body.Str(c...); got != want {
-						t.Errorf("after PUT %s is %q; expected %q", joinPath(c), got, want)
+						t.Errorf("after PUT %s is %q; expected %q", strings.Join(c, "."), got, want)
 					}
 				}
 			}
@@ -194,15 +195,4 @@ var replaceChecks = []suites.Check{
 			}
 		},
 	},
-}
-
-func joinPath(p []string) string {
-	out := ""
-	for i, s := range p {
-		if i > 0 {
-			out += "."
-		}
-		out += s
-	}
-	return out
 }

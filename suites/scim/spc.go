@@ -2,7 +2,6 @@ package scim
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/target"
@@ -119,5 +118,3 @@ func isNumber(v any) bool {
 	}
 	return false
 }
-
-var _ = fmt.Sprint

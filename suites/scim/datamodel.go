@@ -122,7 +122,7 @@ var dataModelChecks = []suites.Check{
 func doCreate(t *suites.T, body Obj) *target.Response {
 	e := Session(t)
 	r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: body})
-	adoptIfCreated(t, r)
+	adopt(t, URNUser, r)
 	return r
 }
 

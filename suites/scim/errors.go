@@ -30,7 +30,7 @@ var errorChecks = []suites.Check{
 			seen := 0
 			for _, req := range reqs {
 				r := do(t, req)
-				adoptIfCreated(t, r)
+				adopt(t, URNUser, r)
 				if r.Status < 400 {
 					t.Logf("%s: no error to inspect (other checks judge the status)", line(r))
 					continue
@@ -71,7 +71,7 @@ var errorChecks = []suites.Check{
 			e := Session(t)
 			for _, body := range []string{`{"schemas":["` + URNUser + `"],"userName":`, `not json at all`, `["` + URNUser + `"]`} {
 				r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: []byte(body)})
-				adoptIfCreated(t, r)
+				adopt(t, URNUser, r)
 				wantBadRequest(t, r, "invalidSyntax", "invalidValue")
 			}
 		},

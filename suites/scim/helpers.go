@@ -96,19 +96,94 @@ func newUser(t *suites.T) Obj {
 // with an id, and registers a clean-up that deletes the user. It stops the
 // check when the target does not create the user.
 func createUser(t *suites.T, body Obj) (Obj, *target.Response) {
+	return createResource(t, URNUser, body)
+}
+
+// newGroup returns a minimal Group body with a fresh run-unique displayName.
+func newGroup(t *suites.T) Obj {
+	return Obj{"schemas": []any{URNGroup}, "displayName": Session(t).Name("pc-group")}
+}
+
+// createGroup is createUser for Groups.
+func createGroup(t *suites.T, body Obj) (Obj, *target.Response) {
+	return createResource(t, URNGroup, body)
+}
+
+// createResource POSTs body to the endpoint of the resource type with schema
+// urn, expects 201 and a JSON object with an id, and registers a clean-up
+// that deletes the resource. It stops the check when nothing is created.
+func createResource(t *suites.T, urn string, body Obj) (Obj, *target.Response) {
 	e := Session(t)
-	r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: body})
+	r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(urn), Body: body})
+	kind := "user"
+	if urn == URNGroup {
+		kind = "group"
+	}
 	if r.Status != 201 {
-		t.Fatalf("cannot create a user to test with: %s; expected 201%s", line(r), bodyHint(r))
+		t.Fatalf("cannot create a %s to test with: %s; expected 201%s", kind, line(r), bodyHint(r))
 	}
-	u := object(t, r)
-	id := u.Str("id")
-	if id == "" {
-		t.Fatalf("%s without an \"id\" in the body: %s", line(r), compact(u))
+	o := object(t, r)
+	if o.Str("id") == "" {
+		t.Fatalf("%s without an \"id\" in the body: %s", line(r), compact(o))
 	}
-	loc := resourcePath(e, URNUser, id)
-	t.Cleanup(func() { deleteIfOwned(t, loc) })
-	return u, r
+	adopt(t, urn, r)
+	return o, r
+}
+
+// adopt registers the clean-up of a resource that r created (status 201
+// with an id in the body), whether or not the check expected it.
+func adopt(t *suites.T, urn string, r *target.Response) {
+	if r.Status != 201 {
+		return
+	}
+	m, err := r.Object()
+	if err != nil {
+		return
+	}
+	if id, _ := m["id"].(string); id != "" {
+		loc := resourcePath(Session(t), urn, id)
+		t.Cleanup(func() { deleteIfOwned(t, loc) })
+	}
+}
+
+// op returns one PATCH operation; path and value are left out when empty/nil.
+func op(name, path string, value any) Obj {
+	o := Obj{"op": name}
+	if path != "" {
+		o["path"] = path
+	}
+	if value != nil {
+		o["value"] = value
+	}
+	return o
+}
+
+// patchBody wraps operations in a PatchOp message (RFC 7644 §3.5.2).
+func patchBody(ops ...Obj) Obj {
+	list := make([]any, len(ops))
+	for i, o := range ops {
+		list[i] = o
+	}
+	return Obj{"schemas": []any{URNPatchOp}, "Operations": list}
+}
+
+// patch sends a PATCH with the given operations to path.
+func patch(t *suites.T, path string, ops ...Obj) *target.Response {
+	return do(t, target.Request{Method: "PATCH", Path: path, Body: patchBody(ops...)})
+}
+
+// query GETs a list endpoint with query parameters and returns the
+// ListResponse, stopping the check unless the answer is 200 with one.
+func query(t *suites.T, path string, q url.Values) Obj {
+	r := get(t, path, q)
+	if r.Status != 200 {
+		t.Fatalf("%s; expected 200 with a ListResponse%s", line(r), bodyHint(r))
+	}
+	o := object(t, r)
+	if _, ok := o.Get("Resources").([]any); !ok && !isInteger(o.Get("totalResults")) {
+		t.Fatalf("%s: not a ListResponse (no Resources array, no totalResults): %s", line(r), compact(o))
+	}
+	return o
 }
 
 // resourcePath is the path of one resource: /Users/<id>.

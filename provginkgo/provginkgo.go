@@ -38,7 +38,8 @@ type Config struct {
 	Target func() target.Config
 	// Selection chooses checks, as the CLI's --run, --skip and --label-filter.
 	Selection suites.Selection
-	// Dialect is the IdP dialect: rfc (default), entra or okta.
+	// Dialect is the IdP dialects whose packs run: rfc (default), entra,
+	// okta, a comma-separated list, or all.
 	Dialect string
 	// Strict fails specs whose check only warned.
 	Strict bool
@@ -53,13 +54,11 @@ type Config struct {
 // selection that matches nothing, or a broken catalogue, panics at tree
 // construction, which Ginkgo reports as a suite failure.
 func Specs(cfg Config) bool {
-	plan, err := runner.Plan(runner.Config{Selection: cfg.Selection})
+	plan, err := runner.Plan(runner.Config{Selection: cfg.Selection, Dialect: cfg.Dialect})
 	if err != nil {
 		panic(fmt.Sprintf("provginkgo: %v", err))
 	}
-	if cfg.Dialect == "" {
-		cfg.Dialect = "rfc"
-	}
+	dialects, _ := runner.Dialects(cfg.Dialect) // Plan has validated it
 	return Describe("provcheck", Ordered, Label("provcheck"), func() {
 		var env *scim.Env
 		var client *target.Client
@@ -84,7 +83,7 @@ func Specs(cfg Config) bool {
 			if err != nil {
 				Fail(fmt.Sprintf("provcheck discovery: %v", err))
 			}
-			env = &scim.Env{Client: client, Disc: disc, Dialect: cfg.Dialect,
+			env = &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
 				Authenticated: tc.HasCredentials()}
 		})
 

@@ -111,6 +111,10 @@ func (c *Console) Summary(r suites.Report, paths []string) {
 		line += " in " + d.Round(time.Millisecond).String()
 	}
 	b.WriteString(line + ": " + strings.Join(counts, ", ") + "\n")
+	for _, v := range suites.DialectVerdicts(r) {
+		st := v.Status()
+		b.WriteString("  " + c.paint(st, printable(oneLine(v.Verdict))) + "\n")
+	}
 
 	for _, sec := range []struct {
 		st    suites.Status

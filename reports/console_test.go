@@ -69,6 +69,7 @@ func TestConsoleSummary(t *testing.T) {
 	assert.Equal(t, `
 provcheck 0.1.0-test against https://scim.example.test/scim/v2 (seed 1234567890123, dialect entra)
 6 checks in 42.5s: 2 passed, 1 failed, 1 warning, 1 skipped, 1 error
+  breaks with entra: 1 of 1 checks fail (SCIM-USERS-002)
 
 Failed (1):
   SCIM-USERS-002  expected status 409 Conflict for a duplicate userName

@@ -80,7 +80,14 @@ type htmlView struct {
 	Run    htmlRun
 	Total  int
 	Totals []htmlCount
-	Areas  []htmlArea
+	// Dialects holds one verdict line per IdP dialect of the run.
+	Dialects []htmlVerdict
+	Areas    []htmlArea
+}
+
+type htmlVerdict struct {
+	Status  string
+	Verdict string
 }
 
 type htmlRun struct {
@@ -163,6 +170,10 @@ func buildHTML(r suites.Report) htmlView {
 		},
 		Total:  len(r.Results),
 		Totals: counts(r.Results),
+	}
+	for _, d := range suites.DialectVerdicts(r) {
+		st := d.Status()
+		v.Dialects = append(v.Dialects, htmlVerdict{Status: string(st), Verdict: printable(d.Verdict)})
 	}
 	if d := runDuration(r.Run); d > 0 {
 		v.Run.Duration = d.Round(time.Millisecond).String()

@@ -22,10 +22,19 @@ const SchemaVersion = 1
 // jsonReport and the types below are the report.json schema. They are kept
 // apart from the suites types so that the schema changes only on purpose.
 type jsonReport struct {
-	SchemaVersion int         `json:"schema_version"`
-	Run           jsonRun     `json:"run"`
-	Summary       jsonSummary `json:"summary"`
-	Checks        []jsonCheck `json:"checks"`
+	SchemaVersion int           `json:"schema_version"`
+	Run           jsonRun       `json:"run"`
+	Summary       jsonSummary   `json:"summary"`
+	Dialects      []jsonVerdict `json:"dialects"`
+	Checks        []jsonCheck   `json:"checks"`
+}
+
+// jsonVerdict is one IdP dialect's verdict (suites.DialectVerdicts).
+type jsonVerdict struct {
+	Dialect string      `json:"dialect"`
+	Verdict string      `json:"verdict"`
+	Summary jsonSummary `json:"summary"`
+	Failing []string    `json:"failing"`
 }
 
 type jsonRun struct {
@@ -118,6 +127,17 @@ func JSON(w io.Writer, r suites.Report) error {
 	return nil
 }
 
+func toJSONSummary(sum suites.Summary) jsonSummary {
+	return jsonSummary{
+		Total:   sum.Total(),
+		Passed:  sum[suites.Passed],
+		Failed:  sum[suites.Failed],
+		Warning: sum[suites.Warning],
+		Skipped: sum[suites.Skipped],
+		Error:   sum[suites.Error],
+	}
+}
+
 func toJSON(r suites.Report) jsonReport {
 	sum := suites.Summarize(r.Results)
 	doc := jsonReport{
@@ -130,15 +150,13 @@ func toJSON(r suites.Report) jsonReport {
 			Version:  r.Run.Version,
 			Dialect:  r.Run.Dialect,
 		},
-		Summary: jsonSummary{
-			Total:   len(r.Results),
-			Passed:  sum[suites.Passed],
-			Failed:  sum[suites.Failed],
-			Warning: sum[suites.Warning],
-			Skipped: sum[suites.Skipped],
-			Error:   sum[suites.Error],
-		},
-		Checks: make([]jsonCheck, 0, len(r.Results)),
+		Summary:  toJSONSummary(sum),
+		Dialects: []jsonVerdict{},
+		Checks:   make([]jsonCheck, 0, len(r.Results)),
+	}
+	for _, v := range suites.DialectVerdicts(r) {
+		doc.Dialects = append(doc.Dialects, jsonVerdict{Dialect: v.Dialect, Verdict: v.Verdict,
+			Summary: toJSONSummary(v.Summary), Failing: nonNil(v.Failing)})
 	}
 	for _, res := range r.Results {
 		doc.Checks = append(doc.Checks, jsonCheck{

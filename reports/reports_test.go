@@ -69,7 +69,7 @@ func sampleReport() suites.Report {
 				ID: "SCIM-USERS-002", Title: "Duplicate userName is refused with 409",
 				Spec: "RFC 7644 §3.3", Rule: "If the service provider determines that the creation of the requested resource conflicts with existing resources, the service provider MUST return HTTP status code 409 (Conflict).",
 				Level: suites.Must, Kind: suites.Negative,
-				Labels:  []string{"area:users"},
+				Labels:  []string{"area:users", "dialect:entra"},
 				Status:  suites.Failed,
 				Reason:  "expected status 409 Conflict for a duplicate userName\ngot 201 Created: the target now holds two users named \"dup-7f3a\"",
 				Logs:    []string{"created dup-7f3a as id 43", "second create returned id 44"},

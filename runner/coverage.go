@@ -34,9 +34,14 @@ func uncovered() map[string]string {
 		"pending: /Me suite":                      "S137",
 		"pending: stateful property-based fuzzer": "S146-S151",
 	}
+	// Lines the IdP dialect packs cover already.
+	dialectCovered := map[string]bool{"S48": true, "S51": true, "S52": true, "S54": true, "S64": true, "S65": true,
+		"S72": true, "S73": true, "S74": true, "S97": true, "S98": true, "S104": true}
 	for reason, span := range pending {
 		for _, l := range expand(span) {
-			out[l] = reason
+			if !dialectCovered[l] {
+				out[l] = reason
+			}
 		}
 	}
 	return out

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -9,8 +10,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/suites/scim"
@@ -30,7 +33,7 @@ func Catalogue() []suites.Check {
 type Config struct {
 	Target    target.Config // BaseURL, auth, TLS, limits; RunID and Ledger are filled in by Run
 	Selection suites.Selection
-	Dialect   string
+	Dialect   string // IdP dialects: rfc (default), entra, okta, a comma-separated list, or all
 	OutDir    string // reports, ledger and transcript; created if missing
 	Parallel  int
 	Timeout   time.Duration // per check
@@ -70,7 +73,27 @@ func Plan(cfg Config) ([]suites.Check, error) {
 	if err := suites.Validate(cat); err != nil {
 		return nil, fmt.Errorf("catalogue: %w", err)
 	}
-	return suites.Plan(cat, cfg.Selection)
+	dialects, err := Dialects(cfg.Dialect)
+	if err != nil {
+		return nil, err
+	}
+	sel := cfg.Selection
+	sel.Dialects = dialects
+	return suites.Plan(cat, sel)
+}
+
+// Dialects expands a --dialect value ("" meaning rfc, "all", a list) into
+// dialect names.
+func Dialects(s string) ([]string, error) {
+	ds, err := mockidp.ParseDialects(cmp.Or(s, "rfc"))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = string(d)
+	}
+	return out, nil
 }
 
 // NewRunID returns a short run-unique marker, "pc" and 8 hex digits.
@@ -95,6 +118,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	if err != nil {
 		return out, err
 	}
+	dialects, _ := Dialects(cfg.Dialect) // Plan has validated it
 	// Check the target settings before anything is written.
 	if _, err := target.New(cfg.Target); err != nil {
 		return out, err
@@ -152,7 +176,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
 	}
 	env := &scim.Env{
-		Client: client, Disc: disc, Dialect: cfg.Dialect,
+		Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
 		Authenticated: tc.HasCredentials(),
 	}
 	done := 0
@@ -176,7 +200,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Report = suites.Report{
 		Run: suites.RunInfo{
 			Target: client.BaseURL(), Started: started, Finished: now(), Seed: cfg.Seed,
-			Version: Version, Dialect: cfg.Dialect,
+			Version: Version, Dialect: strings.Join(dialects, ","),
 		},
 		Results: results,
 	}

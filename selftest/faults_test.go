@@ -52,6 +52,11 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultBadDateTime:           "SCIM-USERS-004",
 	reftarget.FaultIDNotStable:           "SCIM-USERS-015",
 	reftarget.FaultUndeclaredAttribute:   "SCIM-USERS-017",
+	reftarget.FaultInactiveHidden:        "SCIM-ENTRA-005",
+	reftarget.FaultRestatedIDRejected:    "SCIM-OKTA-007",
+	reftarget.FaultPutRejectsReadOnly:    "SCIM-OKTA-003",
+	reftarget.FaultPathKeysIgnored:       "SCIM-ENTRA-010",
+	reftarget.FaultRemoveValueListAll:    "SCIM-ENTRA-009",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,

@@ -9,8 +9,8 @@ import (
 	"github.com/provcheck/provcheck/target"
 )
 
-// The reference target must pass every check of the catalogue, warnings
-// included (Strict): a correct server must never be reported as failing.
+// The reference target must pass every check of the catalogue, in every
+// dialect, warnings included (Strict): a correct server must never be reported as failing.
 var ref *reftarget.Running
 
 var _ = BeforeSuite(func() {
@@ -22,7 +22,8 @@ var _ = BeforeSuite(func() {
 
 var _ = Describe("the reference target", func() {
 	provginkgo.Specs(provginkgo.Config{
-		Strict: true,
+		Strict:  true,
+		Dialect: "all",
 		Target: func() target.Config {
 			return target.Config{BaseURL: ref.URL, BearerToken: ref.Token}
 		},

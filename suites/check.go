@@ -72,6 +72,10 @@ type Check struct {
 	Labels []string
 	// Covers names the lines of the project catalogue (S1, J03) the check covers.
 	Covers []string
+	// Dialect names the IdP dialect pack (entra, okta) the check belongs to:
+	// it runs only when the run speaks that dialect (or names the check).
+	// Empty for the checks every run includes.
+	Dialect string
 	// Run performs the check.
 	Run func(t *T)
 }
@@ -82,6 +86,9 @@ func (c Check) AllLabels() []string {
 	out := []string{"id:" + c.ID, "level:" + string(c.Level), "kind:" + string(c.Kind)}
 	for _, r := range c.Requires {
 		out = append(out, "cap:"+string(r))
+	}
+	if c.Dialect != "" {
+		out = append(out, "pack:"+c.Dialect)
 	}
 	out = append(out, c.Labels...)
 	return out

@@ -16,6 +16,9 @@ type Selection struct {
 	// LabelFilter is an expression over labels: "area:users && !level:should",
 	// with &&, ||, !, parentheses, and a comma meaning ||.
 	LabelFilter string
+	// Dialects are the IdP dialects the run speaks; a check of a dialect
+	// pack (Check.Dialect) is included only for these, or when Run names it.
+	Dialects []string
 }
 
 // Plan returns the checks of cat that sel selects, in catalogue order.
@@ -38,7 +41,11 @@ func Plan(cat []Check, sel Selection) ([]Check, error) {
 	}
 	var out []Check
 	for _, c := range cat {
-		if len(sel.Run) > 0 && !slices.ContainsFunc(sel.Run, func(p string) bool { return matchID(p, c.ID) }) {
+		named := slices.ContainsFunc(sel.Run, func(p string) bool { return matchID(p, c.ID) })
+		if len(sel.Run) > 0 && !named {
+			continue
+		}
+		if c.Dialect != "" && !named && !slices.Contains(sel.Dialects, c.Dialect) {
 			continue
 		}
 		if slices.ContainsFunc(sel.Skip, func(p string) bool { return matchID(p, c.ID) }) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/runner"
 	"github.com/provcheck/provcheck/suites"
@@ -242,7 +243,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	tf.bind(fs)
 	sf.bind(fs)
 	fs.StringVar(&out, "out", "provcheck-out", "folder for junit.xml, report.json, report.html, the ledger and the transcript")
-	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialect: rfc, entra or okta")
+	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
 	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
 	fs.DurationVar(&checkTimeout, "check-timeout", 2*time.Minute, "time limit of one check")
 	fs.BoolVar(&force, "force", false, "run checks whose capability the target does not advertise")
@@ -253,10 +254,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !parse(fs, args, stderr) {
 		return exitUsage
 	}
-	switch dialect {
-	case "rfc", "entra", "okta":
-	default:
-		fmt.Fprintf(stderr, "provcheck run: --dialect %q: expected rfc, entra or okta\n", dialect)
+	if _, err := mockidp.ParseDialects(dialect); err != nil {
+		fmt.Fprintf(stderr, "provcheck run: --dialect: %v\n", err)
 		return exitUsage
 	}
 	if parallel < 1 || checkTimeout <= 0 {
@@ -340,12 +339,14 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("list", flag.ContinueOnError)
 	var sf selectionFlags
 	var asJSON bool
+	var dialect string
 	sf.bind(fs)
 	fs.BoolVar(&asJSON, "json", false, "print JSON instead of a table")
+	fs.StringVar(&dialect, "dialect", "all", "list the dialect packs of these IdP dialects: rfc, entra, okta, a comma-separated list, or all")
 	if !parse(fs, args, stderr) {
 		return exitUsage
 	}
-	plan, err := runner.Plan(runner.Config{Selection: sf.selection()})
+	plan, err := runner.Plan(runner.Config{Selection: sf.selection(), Dialect: dialect})
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck list: %v\n", err)
 		return exitUsage
@@ -360,6 +361,7 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 			Requires []string `json:"requires"`
 			Labels   []string `json:"labels"`
 			Covers   []string `json:"covers"`
+			Dialect  string   `json:"dialect,omitempty"`
 			Rule     string   `json:"rule"`
 		}
 		list := make([]entry, 0, len(plan))
@@ -369,7 +371,7 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 				req = append(req, string(r))
 			}
 			list = append(list, entry{c.ID, c.Title, c.Spec, string(c.Level), string(c.Kind), req,
-				append([]string{}, c.Labels...), append([]string{}, c.Covers...), c.Rule})
+				append([]string{}, c.Labels...), append([]string{}, c.Covers...), c.Dialect, c.Rule})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -55,6 +55,11 @@ const (
 	FaultUniquenessRace        Fault = "uniqueness-race"
 	FaultFilterCacheStale      Fault = "filter-cache-stale"
 	FaultProjectionIgnored     Fault = "projection-ignored"
+	FaultInactiveHidden        Fault = "inactive-hidden"
+	FaultRestatedIDRejected    Fault = "restated-id-rejected"
+	FaultPutRejectsReadOnly    Fault = "put-rejects-readonly"
+	FaultPathKeysIgnored       Fault = "path-keys-ignored"
+	FaultRemoveValueListAll    Fault = "remove-value-list-all"
 )
 
 // FaultInfo describes one fault.
@@ -107,6 +112,11 @@ var faultInfos = []FaultInfo{
 	{FaultUniquenessRace, "the userName uniqueness check and the insert are not atomic"},
 	{FaultFilterCacheStale, "list results are cached per query and not invalidated by PUT or PATCH"},
 	{FaultProjectionIgnored, "attributes and excludedAttributes are ignored"},
+	{FaultInactiveHidden, "users with active=false are left out of list and filter results"},
+	{FaultRestatedIDRejected, "a PATCH value object that restates the resource's own id is refused with 400 mutability"},
+	{FaultPutRejectsReadOnly, "PUT bodies carrying readOnly attributes (id, groups, meta) are refused with 400 mutability"},
+	{FaultPathKeysIgnored, "in add/replace without a path, value keys that are attribute paths (name.givenName, URN:attr, filters) are ignored"},
+	{FaultRemoveValueListAll, "remove of a multi-valued attribute with a value list (Entra's member removal) removes every value"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -280,6 +280,9 @@ func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base
 			if p := preds[rt]; p != nil && !p(v) {
 				continue
 			}
+			if rt == rtUser && s.has(FaultInactiveHidden) && v["active"] == false {
+				continue
+			}
 			items = append(items, listItem{r: r, view: v})
 		}
 	}

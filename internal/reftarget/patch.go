@@ -187,12 +187,23 @@ func (p *patcher) applyObject(data map[string]any, op string, value any) *scimEr
 			}
 			continue
 		}
+		if p.s.has(FaultPathKeysIgnored) && strings.ContainsAny(k, ".[:") {
+			continue
+		}
+		if strings.ContainsRune(k, '[') {
+			// A value-filtered path as a key, as Entra sends it:
+			// {"emails[type eq \"work\"].value": "…"}.
+			if err := p.apply(data, patchOp{op: op, path: k, value: v}); err != nil {
+				return err
+			}
+			continue
+		}
 		ref, err := p.rt.resolve(k)
 		if err != nil || ref.attr == nil {
 			continue // unknown attributes are ignored, as in POST and PUT
 		}
 		if ref.attr.Name == "id" && ref.ext == nil {
-			if v == p.id {
+			if v == p.id && !p.s.has(FaultRestatedIDRejected) {
 				continue // restating the id is not a modification
 			}
 			return badRequest(scimMutability, "attribute \"id\" is readOnly")
@@ -680,7 +691,7 @@ func (p *patcher) remove(data map[string]any, pp *patchPath, value any) *scimErr
 			delete(m, sub.Name)
 			setOrDelete(c, a.Name, m)
 		}
-	case a.MultiValued && value != nil:
+	case a.MultiValued && value != nil && !p.s.has(FaultRemoveValueListAll):
 		// Entra: {"op":"remove","path":"members","value":[{"value":"id"}]}
 		// removes only the listed values.
 		items, ok := value.([]any)

@@ -294,6 +294,13 @@ func (s *Server) getResource(rt *resourceType, id, base string) (*outcome, *scim
 
 // replaceResource implements PUT (RFC 7644 §3.5.1).
 func (s *Server) replaceResource(rt *resourceType, id string, body map[string]any, ifMatch, base string, opt opOptions) (*outcome, *scimError) {
+	if s.has(FaultPutRejectsReadOnly) {
+		for _, k := range []string{"id", "groups", "meta"} {
+			if _, ok := body[k]; ok {
+				return nil, badRequest(scimMutability, "attribute %q is readOnly", k)
+			}
+		}
+	}
 	n := normalizer{s: s, rt: rt}
 	data, err := n.object(body)
 	if err != nil {

@@ -7,8 +7,10 @@ import (
 )
 
 // Checks returns the SCIM catalogue in a fixed order: discovery, transport,
-// users, errors, data model. The slice is new on every call.
+// users, errors, data model, then
+// the IdP dialect packs. The slice is new on every call.
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
-		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks)
+		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks,
+		entraChecks, oktaChecks)
 }

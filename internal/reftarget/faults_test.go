@@ -237,6 +237,31 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultInactiveHidden: func(c *client) bool {
+		c.createUser(user("sleeper", "active", false))
+		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "sleeper"`), nil).resources()) == 1
+	},
+	FaultRestatedIDRejected: func(c *client) bool {
+		gid := c.createGroup(group("okta-pushed"))
+		r := c.do("PATCH", "/Groups/"+gid, patchBody(op("replace", "", map[string]any{"id": gid, "displayName": "renamed"})))
+		return r.code == 200 && r.str("displayName") == "renamed"
+	},
+	FaultPutRejectsReadOnly: func(c *client) bool {
+		id := c.createUser(user("okta-put"))
+		r := c.do("PUT", "/Users/"+id, user("okta-put", "id", id, "groups", []any{}, "meta", map[string]any{"resourceType": "User"}))
+		return r.code == 200
+	},
+	FaultPathKeysIgnored: func(c *client) bool {
+		id := c.createUser(user("entra-keys", "name", map[string]any{"givenName": "A"}))
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "", map[string]any{"name.givenName": "B"})))
+		return c.do("GET", "/Users/"+id, nil).str("name.givenName") == "B"
+	},
+	FaultRemoveValueListAll: func(c *client) bool {
+		a, b := c.createUser(user("rv-a")), c.createUser(user("rv-b"))
+		gid := c.createGroup(group("rv", a, b))
+		c.do("PATCH", "/Groups/"+gid, patchBody(op("remove", "members", []any{map[string]any{"value": a}})))
+		return c.do("GET", "/Groups/"+gid, nil).str("members.0.value") == b
+	},
 }
 
 func TestFaults(t *testing.T) {
@@ -293,7 +318,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 
 func TestFaultList(t *testing.T) {
 	all := Faults()
-	assert.Len(t, all, 43)
+	assert.Len(t, all, len(faultProbes), "every fault has a probe")
 	seen := map[Fault]bool{}
 	for _, fi := range all {
 		assert.False(t, seen[fi.Fault], "duplicate %s", fi.Fault)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -33,6 +34,7 @@ const usage = `provcheck — conformance and fuzz harness for SCIM 2.0 provision
 usage:
   provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
+  provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck serve [flags]     run the reference SCIM target on loopback
   provcheck cleanup --ledger FILE [target flags]
                               delete what an interrupted run created
@@ -60,6 +62,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdRun(ctx, rest, stdout, stderr)
 	case "list":
 		return cmdList(rest, stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "cleanup":
@@ -228,6 +232,43 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 	return true
 }
 
+// useEmbedded starts the embedded reference target (with faults) when tc
+// names no target, and points tc at it. It reports a usage error (false)
+// for faults given with a real target, or credentials without one.
+func useEmbedded(tc *target.Config, faults listFlag, cmd string, stderr io.Writer) (stop func(), ok bool) {
+	if tc.BaseURL != "" {
+		if len(faults) > 0 {
+			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url)\n", cmd)
+			return nil, false
+		}
+		return func() {}, true
+	}
+	var fl []reftarget.Fault
+	for _, f := range faults {
+		ft, err := reftarget.ParseFault(f)
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck %s: --fault: %v\n", cmd, err)
+			return nil, false
+		}
+		fl = append(fl, ft)
+	}
+	if tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil || len(tc.Headers) > 0 {
+		fmt.Fprintf(stderr, "provcheck %s: credentials given but no --scim-url; name the target with --scim-url\n", cmd)
+		return nil, false
+	}
+	ref, err := reftarget.Start(reftarget.Options{Faults: fl})
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck %s: start the embedded reference target: %v\n", cmd, err)
+		return nil, false
+	}
+	tc.BaseURL, tc.BearerToken = ref.URL, ref.Token
+	fmt.Fprintf(stderr, "no --scim-url: running against the embedded reference target at %s\n", ref.URL)
+	if len(fl) > 0 {
+		fmt.Fprintf(stderr, "faults switched on: %s\n", faults.String())
+	}
+	return func() { _ = ref.Close() }, true
+}
+
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var tf targetFlags
@@ -267,35 +308,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
-	if tc.BaseURL == "" {
-		var fl []reftarget.Fault
-		for _, f := range faults {
-			ft, err := reftarget.ParseFault(f)
-			if err != nil {
-				fmt.Fprintf(stderr, "provcheck run: --fault: %v\n", err)
-				return exitUsage
-			}
-			fl = append(fl, ft)
-		}
-		if tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil || len(tc.Headers) > 0 {
-			fmt.Fprintf(stderr, "provcheck run: credentials given but no --scim-url; name the target with --scim-url\n")
-			return exitUsage
-		}
-		ref, err := reftarget.Start(reftarget.Options{Faults: fl})
-		if err != nil {
-			fmt.Fprintf(stderr, "provcheck run: start the embedded reference target: %v\n", err)
-			return exitUsage
-		}
-		defer ref.Close()
-		tc.BaseURL, tc.BearerToken = ref.URL, ref.Token
-		fmt.Fprintf(stderr, "no --scim-url: running against the embedded reference target at %s\n", ref.URL)
-		if len(fl) > 0 {
-			fmt.Fprintf(stderr, "faults switched on: %s\n", faults.String())
-		}
-	} else if len(faults) > 0 {
-		fmt.Fprintf(stderr, "provcheck run: --fault applies only to the embedded reference target (no --scim-url)\n")
+	stop, ok := useEmbedded(&tc, faults, "run", stderr)
+	if !ok {
 		return exitUsage
 	}
+	defer stop()
 	console := &reports.Console{W: stderr, Verbose: verbose, Color: !noColor && isTerminal(stderr)}
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
@@ -469,4 +486,79 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	var tf targetFlags
+	var sf selectionFlags
+	var (
+		out, dialect string
+		parallel, n  int
+		top          int
+	)
+	tf.bind(fs)
+	sf.bind(fs)
+	fs.StringVar(&out, "out", "provcheck-out", "folder for bench.json and the reports of the last iteration")
+	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
+	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
+	fs.IntVar(&n, "iterations", 3, "how many times the selected checks run")
+	fs.IntVar(&top, "top", 10, "how many of the slowest checks to print")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	if n < 1 || parallel < 1 || top < 0 {
+		fmt.Fprintf(stderr, "provcheck bench: --iterations and --parallel must be at least 1, --top not negative\n")
+		return exitUsage
+	}
+	tc, err := tf.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
+		return exitUsage
+	}
+	stop, ok := useEmbedded(&tc, nil, "bench", stderr)
+	if !ok {
+		return exitUsage
+	}
+	defer stop()
+	cfg := runner.Config{Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out, Parallel: parallel, Timeout: 2 * time.Minute}
+	if plan, err := runner.Plan(cfg); err != nil {
+		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
+		return exitUsage
+	} else if len(plan) == 0 {
+		fmt.Fprintf(stderr, "provcheck bench: the selection matches no check; see 'provcheck list'\n")
+		return exitUsage
+	}
+	res, err := runner.Bench(ctx, cfg, n)
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
+		if errors.Is(err, runner.ErrUnreachable) {
+			return exitUnreachable
+		}
+		return exitFailed
+	}
+	b, err := json.MarshalIndent(res, "", "  ")
+	if err == nil {
+		err = os.WriteFile(filepath.Join(out, "bench.json"), append(b, '\n'), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck bench: write bench.json: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%d iterations of %d checks against %s\n", n, res.Iterations[0].Checks, res.Target)
+	fmt.Fprintf(stdout, "median run: %.0f ms; %.1f checks/s; %.1f requests/s\n", res.MedianRunMS, res.ChecksPerSecond, res.RequestsPerSecond)
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "SLOWEST CHECKS\tMEAN MS")
+	for _, c := range res.Checks[:min(top, len(res.Checks))] {
+		fmt.Fprintf(tw, "%s\t%.1f\n", c.ID, c.MeanMS)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "written: %s\n", filepath.Join(out, "bench.json"))
+	for _, it := range res.Iterations {
+		if it.Failed > 0 {
+			fmt.Fprintf(stderr, "provcheck bench: %d checks failed in an iteration; the numbers measure a target that breaks the RFC (see %s)\n", it.Failed, out)
+			break
+		}
+	}
+	return exitOK
 }

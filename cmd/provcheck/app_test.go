@@ -231,3 +231,32 @@ func startRef(t *testing.T) *reftarget.Running {
 	t.Cleanup(func() { _ = ref.Close() })
 	return ref
 }
+
+func TestBenchWritesMeasurements(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := run(t, "bench", "--iterations", "2", "--run", "SCIM-DISC-001,SCIM-USERS-001", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "2 iterations of 2 checks")
+	b, err := os.ReadFile(filepath.Join(dir, "bench.json"))
+	require.NoError(t, err)
+	var res struct {
+		Iterations []struct {
+			Checks, Requests int
+		} `json:"iterations"`
+		Checks []struct {
+			ID string `json:"id"`
+		} `json:"checks"`
+		ChecksPerSecond float64 `json:"checks_per_second"`
+	}
+	require.NoError(t, json.Unmarshal(b, &res))
+	require.Len(t, res.Iterations, 2)
+	assert.Equal(t, 2, res.Iterations[1].Checks)
+	assert.Positive(t, res.Iterations[0].Requests, "the checks' requests are counted")
+	assert.Len(t, res.Checks, 2)
+	assert.Positive(t, res.ChecksPerSecond)
+	assert.FileExists(t, filepath.Join(dir, "report.json"), "the last iteration's reports stay")
+
+	code, _, stderr = run(t, "bench", "--iterations", "0")
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}

@@ -52,6 +52,14 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultBadDateTime:           "SCIM-USERS-004",
 	reftarget.FaultIDNotStable:           "SCIM-USERS-015",
 	reftarget.FaultUndeclaredAttribute:   "SCIM-USERS-017",
+	reftarget.FaultPatchReplaceAppends:   "SCIM-PATCH-014",
+	reftarget.FaultPatchOpCaseSensitive:  "SCIM-PATCH-005",
+	reftarget.FaultPatchRemoveNoPath:     "SCIM-PATCH-020",
+	reftarget.FaultPatchFilterIgnored:    "SCIM-PATCH-016",
+	reftarget.FaultPatchNotAtomic:        "SCIM-PATCH-025",
+	reftarget.FaultPatchPrimaryNotUnique: "SCIM-PATCH-024",
+	reftarget.FaultPatchReadOnlyAccepted: "SCIM-PATCH-023",
+	reftarget.FaultSPCPatchUnadvertised:  "SCIM-PATCH-001",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
@@ -61,7 +69,6 @@ var pending = map[reftarget.Fault]string{
 	reftarget.FaultPagingZeroBased:       "paging suite",
 	reftarget.FaultSortIgnored:           "sort suite",
 	reftarget.FaultETagIgnored:           "ETag suite",
-	reftarget.FaultPatchReplaceAppends:   "PATCH suite",
 	reftarget.FaultMemberLeftAfterDelete: "groups suite",
 	reftarget.FaultBulkNoBulkID:          "Bulk suite",
 	reftarget.FaultUniquenessRace:        "stateful fuzzer (concurrency)",

@@ -105,7 +105,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-005", Title: "op values are accepted in any case: \"Add\", \"Replace\", \"Remove\" as Entra ID sends them",
+		ID: "SCIM-PATCH-005", Title: "PATCH op values are accepted in any case: \"Add\", \"Replace\", \"Remove\" as Entra ID sends them",
 		Spec:  "RFC 7644 §3.5.2",
 		Rule:  `Each PATCH operation object MUST have exactly one "op" member, whose value indicates the operation to perform and MAY be one of "add", "remove", or "replace". [The RFC does not say whether op values are case-sensitive; Entra ID sends "Add", "Replace" and "Remove", and Microsoft asks service providers not to require a case-sensitive match on op.]`,
 		Level: suites.Should, Kind: suites.Example, Requires: patchRequires,
@@ -125,7 +125,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-006", Title: "add with a path sets a simple attribute, visible in the response and in GET",
+		ID: "SCIM-PATCH-006", Title: "PATCH add with a path sets a simple attribute, visible in the response and in GET",
 		Spec:  "RFC 7644 §3.5.2.1",
 		Rule:  `The "add" operation is used to add a new attribute value to an existing resource. [...] If the target location does not exist, the attribute and value are added. [...] If the target location specifies a single-valued attribute, the existing value is replaced.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -141,7 +141,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-007", Title: "add without a path merges the value object into the user; attribute names ignore case",
+		ID: "SCIM-PATCH-007", Title: "PATCH add without a path merges the value object into the user; attribute names ignore case",
 		Spec:  "RFC 7644 §3.5.2.1, §3.10",
 		Rule:  `If omitted, the target location is assumed to be the resource itself. The "value" parameter contains a set of attributes to be added to the resource. [...] In the above example, an additional value is added to the multi-valued attribute "emails". The second attribute, "nickname", is added to the User resource. [§3.10: All facets (URN, attribute, and sub-attribute name) of the fully encoded attribute name are case insensitive.]`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -167,7 +167,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-008", Title: "add to a multi-valued attribute appends the value and keeps the others",
+		ID: "SCIM-PATCH-008", Title: "PATCH add to a multi-valued attribute appends the value and keeps the others",
 		Spec:  "RFC 7644 §3.5.2.1",
 		Rule:  `If the target location specifies a multi-valued attribute, a new value is added to the attribute.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -204,7 +204,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-010", Title: "add of the value an attribute already has does not change meta.lastModified",
+		ID: "SCIM-PATCH-010", Title: "PATCH add of the value an attribute already has does not change meta.lastModified",
 		Spec:  "RFC 7644 §3.5.2.1",
 		Rule:  `If the target location already contains the value specified, no changes SHOULD be made to the resource, and a success response SHOULD be returned. Unless other operations change the resource, this operation SHALL NOT change the modify timestamp of the resource.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: patchRequires,
@@ -228,7 +228,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-011", Title: "add and replace reach an enterprise extension attribute through its URN path",
+		ID: "SCIM-PATCH-011", Title: "PATCH add and replace reach an enterprise extension attribute through its URN path",
 		Spec:  "RFC 7644 §3.5.2, §3.10",
 		Rule:  `Clients MAY implicitly modify the "schemas" attribute by adding (or replacing) an attribute with its fully qualified name, including schema URN. For example, adding the attribute "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber" automatically adds the value "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User" to the resource's "schemas" attribute.`,
 		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers, suites.CapPatch, suites.CapEnterpriseUser},
@@ -264,7 +264,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-013", Title: "replace sets simple attributes: displayName, active and userName",
+		ID: "SCIM-PATCH-013", Title: "PATCH replace sets simple attributes: displayName, active and userName",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `The "replace" operation replaces the value at the target location specified by the "path". [...] If the target location is a single-value attribute, the attributes value is replaced.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -292,7 +292,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-014", Title: "replace of a multi-valued attribute without a filter replaces all its values",
+		ID: "SCIM-PATCH-014", Title: "PATCH replace of a multi-valued attribute without a filter replaces all its values",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are replaced.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -312,7 +312,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-015", Title: "replace without a path, value {\"active\":false}, deactivates the user and touches nothing else",
+		ID: "SCIM-PATCH-015", Title: "PATCH replace without a path, value {\"active\":false}, deactivates the user and touches nothing else",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `If the "path" parameter is omitted, the target is assumed to be the resource itself. In this case, the "value" attribute SHALL contain a list of one or more attributes that are to be replaced. [Okta and Entra ID deactivate users with {"op":"replace","value":{"active":false}}.]`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -329,7 +329,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-016", Title: "replace emails[type eq \"work\"].value changes only the matching email",
+		ID: "SCIM-PATCH-016", Title: "PATCH replace emails[type eq \"work\"].value changes only the matching email",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `If the target location is a complex multi-valued attribute with a value selection filter ("valuePath") and a specific sub-attribute (e.g., "addresses[type eq "work"].streetAddress"), the matching sub-attribute of all matching records is replaced.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -351,7 +351,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-017", Title: "replace through a value filter that matches nothing is refused with 400 noTarget",
+		ID: "SCIM-PATCH-017", Title: "PATCH replace through a value filter that matches nothing is refused with 400 noTarget",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `If the target location is a multi-valued attribute for which a value selection filter ("valuePath") has been supplied and no record match was made, the service provider SHALL indicate failure by returning HTTP status code 400 and a "scimType" error code of "noTarget".`,
 		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
@@ -368,7 +368,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-018", Title: "replace of an attribute that has no value adds it",
+		ID: "SCIM-PATCH-018", Title: "PATCH replace of an attribute that has no value adds it",
 		Spec:  "RFC 7644 §3.5.2.3",
 		Rule:  `If the target location path specifies an attribute that does not exist, the service provider SHALL treat the operation as an "add".`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -381,7 +381,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-019", Title: "remove makes a simple or multi-valued attribute unassigned and keeps the rest",
+		ID: "SCIM-PATCH-019", Title: "PATCH remove makes a simple or multi-valued attribute unassigned and keeps the rest",
 		Spec:  "RFC 7644 §3.5.2.2; RFC 7643 §2.5",
 		Rule:  `If the target location is a single-value attribute, the attribute and its associated value is removed, and the attribute SHALL be considered unassigned. If the target location is a multi-valued attribute and no filter is specified, the attribute and all values are removed, and the attribute SHALL be considered unassigned.`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -400,7 +400,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-020", Title: "remove without a path is refused with 400 noTarget",
+		ID: "SCIM-PATCH-020", Title: "PATCH remove without a path is refused with 400 noTarget",
 		Spec:  "RFC 7644 §3.5.2.2",
 		Rule:  `If "path" is unspecified, the operation fails with HTTP status code 400 and a "scimType" error code of "noTarget".`,
 		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
@@ -417,7 +417,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-021", Title: "remove with emails[type eq \"work\" and value ew \"example.com\"] removes only the matching email",
+		ID: "SCIM-PATCH-021", Title: "PATCH remove with emails[type eq \"work\" and value ew \"example.com\"] removes only the matching email",
 		Spec:  "RFC 7644 §3.5.2.2",
 		Rule:  `If the target location is a complex multi-valued attribute and a complex filter is specified based on the attribute's sub-attributes, the matching records are removed. [Example: "path":"emails[type eq \"work\" and value ew \"example.com\"]"]`,
 		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
@@ -439,7 +439,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-022", Title: "remove of the required userName or the readOnly id is refused with 400 mutability",
+		ID: "SCIM-PATCH-022", Title: "PATCH remove of the required userName or the readOnly id is refused with 400 mutability",
 		Spec:  "RFC 7644 §3.5.2.2",
 		Rule:  `If an attribute is removed or becomes unassigned and is defined as a required attribute or a read-only attribute, the server SHALL return an HTTP response status code and a JSON detail error response as defined in Section 3.12, with a "scimType" error code of "mutability".`,
 		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
@@ -461,7 +461,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-023", Title: "add or replace of a readOnly or a set immutable attribute is refused with 400 mutability",
+		ID: "SCIM-PATCH-023", Title: "PATCH add or replace of a readOnly or a set immutable attribute is refused with 400 mutability",
 		Spec:  "RFC 7644 §3.5.2",
 		Rule:  `Each operation against an attribute MUST be compatible with the attribute's mutability and schema as defined in Sections 2.2 and 2.3 of [RFC7643]. For example, a client MUST NOT modify an attribute that has mutability "readOnly" or "immutable". However, a client MAY "add" a value to an "immutable" attribute if the attribute had no previous value. An operation that is not compatible with an attribute's mutability or schema SHALL return the appropriate HTTP response status code and a JSON detail error response as defined in Section 3.12. [mutability: The attempted modification is not compatible with the target attribute's mutability or current state (e.g., modification of an "immutable" attribute with an existing value).]`,
 		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
@@ -644,7 +644,7 @@ var patchChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-PATCH-028", Title: "replace with null or an empty string clears the attribute",
+		ID: "SCIM-PATCH-028", Title: "PATCH replace with null or an empty string clears the attribute",
 		Spec:  "RFC 7643 §2.5; RFC 7644 §3.5.2.3",
 		Rule:  `Unassigned attributes, the null value, or empty array (in the case of a multi-valued attribute) SHALL be considered to be equivalent in "state". [IdPs clear attributes with a replace to null or to an empty string. A replace to null leaves the attribute unassigned; an empty string may be stored as such, but the old value must go.]`,
 		Level: suites.Should, Kind: suites.Example, Requires: patchRequires,

@@ -57,6 +57,14 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultPutRejectsReadOnly:    "SCIM-OKTA-003",
 	reftarget.FaultPathKeysIgnored:       "SCIM-ENTRA-010",
 	reftarget.FaultRemoveValueListAll:    "SCIM-ENTRA-009",
+	reftarget.FaultPatchReplaceAppends:   "SCIM-PATCH-014",
+	reftarget.FaultPatchOpCaseSensitive:  "SCIM-PATCH-005",
+	reftarget.FaultPatchRemoveNoPath:     "SCIM-PATCH-020",
+	reftarget.FaultPatchFilterIgnored:    "SCIM-PATCH-016",
+	reftarget.FaultPatchNotAtomic:        "SCIM-PATCH-025",
+	reftarget.FaultPatchPrimaryNotUnique: "SCIM-PATCH-024",
+	reftarget.FaultPatchReadOnlyAccepted: "SCIM-PATCH-023",
+	reftarget.FaultSPCPatchUnadvertised:  "SCIM-PATCH-001",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
@@ -66,7 +74,6 @@ var pending = map[reftarget.Fault]string{
 	reftarget.FaultPagingZeroBased:       "paging suite",
 	reftarget.FaultSortIgnored:           "sort suite",
 	reftarget.FaultETagIgnored:           "ETag suite",
-	reftarget.FaultPatchReplaceAppends:   "PATCH suite",
 	reftarget.FaultMemberLeftAfterDelete: "groups suite",
 	reftarget.FaultBulkNoBulkID:          "Bulk suite",
 	reftarget.FaultUniquenessRace:        "stateful fuzzer (concurrency)",

@@ -77,7 +77,7 @@ func (s *Server) spc(base string) map[string]any {
 	body := map[string]any{
 		"schemas":          []any{uriSPC},
 		"documentationUri": "https://www.rfc-editor.org/info/rfc7644",
-		"patch":            map[string]any{"supported": true},
+		"patch":            map[string]any{"supported": !s.has(FaultSPCPatchUnadvertised)},
 		"bulk": map[string]any{
 			"supported":      true,
 			"maxOperations":  s.opts.MaxBulkOperations,

@@ -50,6 +50,13 @@ const (
 	FaultSortIgnored           Fault = "sort-ignored"
 	FaultETagIgnored           Fault = "etag-ignored"
 	FaultPatchReplaceAppends   Fault = "patch-replace-appends"
+	FaultPatchOpCaseSensitive  Fault = "patch-op-case-sensitive"
+	FaultPatchRemoveNoPath     Fault = "patch-remove-without-path"
+	FaultPatchFilterIgnored    Fault = "patch-filter-ignored"
+	FaultPatchNotAtomic        Fault = "patch-not-atomic"
+	FaultPatchPrimaryNotUnique Fault = "patch-primary-not-unique"
+	FaultPatchReadOnlyAccepted Fault = "patch-readonly-accepted"
+	FaultSPCPatchUnadvertised  Fault = "spc-patch-unadvertised"
 	FaultMemberLeftAfterDelete Fault = "member-left-after-delete"
 	FaultBulkNoBulkID          Fault = "bulk-ignores-bulkid"
 	FaultUniquenessRace        Fault = "uniqueness-race"
@@ -107,6 +114,13 @@ var faultInfos = []FaultInfo{
 	{FaultSortIgnored, "sortBy and sortOrder are ignored"},
 	{FaultETagIgnored, "If-Match with a stale version is ignored (no 412)"},
 	{FaultPatchReplaceAppends, "PATCH replace on a multi-valued attribute appends instead of replacing"},
+	{FaultPatchOpCaseSensitive, "PATCH op values are matched case-sensitively: \"Replace\" and \"Add\" are refused with 400"},
+	{FaultPatchRemoveNoPath, "PATCH remove without a path answers 200 and changes nothing instead of 400 noTarget"},
+	{FaultPatchFilterIgnored, "the value filter of a PATCH path is ignored: emails[type eq \"work\"].value sets every email"},
+	{FaultPatchNotAtomic, "a PATCH whose operation fails keeps the changes of the operations before it"},
+	{FaultPatchPrimaryNotUnique, "PATCH setting primary=true on one value leaves the other values primary"},
+	{FaultPatchReadOnlyAccepted, "PATCH on a readOnly attribute (groups, id) answers 200 and is ignored instead of 400 mutability"},
+	{FaultSPCPatchUnadvertised, "/ServiceProviderConfig says patch.supported=false though PATCH works"},
 	{FaultMemberLeftAfterDelete, "deleting a user leaves it in groups' members"},
 	{FaultBulkNoBulkID, "bulkId references in Bulk data are not resolved (stored literally)"},
 	{FaultUniquenessRace, "the userName uniqueness check and the insert are not atomic"},

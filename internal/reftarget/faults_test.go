@@ -202,6 +202,42 @@ var faultProbes = map[Fault]func(c *client) bool{
 		r := c.do("PATCH", "/Users/"+id, patchBody(op("replace", "emails", []any{map[string]any{"value": "new@x"}})))
 		return assert.ObjectsAreEqual([]any{map[string]any{"value": "new@x"}}, r.body["emails"])
 	},
+	FaultPatchOpCaseSensitive: func(c *client) bool {
+		id := c.createUser(user("pocs"))
+		r := c.do("PATCH", "/Users/"+id, patchBody(op("Replace", "displayName", "Capitalised")))
+		return r.code == 200 && r.str("displayName") == "Capitalised"
+	},
+	FaultPatchRemoveNoPath: func(c *client) bool {
+		id := c.createUser(user("prnp", "nickName", "Babs"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("remove", "", nil))).code == 400
+	},
+	FaultPatchFilterIgnored: func(c *client) bool {
+		id := c.createUser(user("pfi", "emails", []any{
+			map[string]any{"value": "a@x", "type": "work"}, map[string]any{"value": "b@x", "type": "home"}}))
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", `emails[type eq "work"].value`, "c@x")))
+		g := c.do("GET", "/Users/"+id, nil)
+		return g.str("emails.0.value") == "c@x" && g.str("emails.1.value") == "b@x"
+	},
+	FaultPatchNotAtomic: func(c *client) bool {
+		id := c.createUser(user("pna"))
+		r := c.do("PATCH", "/Users/"+id, patchBody(op("replace", "displayName", "changed"),
+			op("replace", `emails[type eq "work"].value`, "a@x")))
+		return r.code == 400 && c.do("GET", "/Users/"+id, nil).get("displayName") == nil
+	},
+	FaultPatchPrimaryNotUnique: func(c *client) bool {
+		id := c.createUser(user("ppnu", "emails", []any{map[string]any{"value": "a@x", "primary": true}}))
+		c.do("PATCH", "/Users/"+id, patchBody(op("add", "emails", []any{map[string]any{"value": "b@x", "primary": true}})))
+		g := c.do("GET", "/Users/"+id, nil)
+		return g.get("emails.0.primary") == false && g.get("emails.1.primary") == true
+	},
+	FaultPatchReadOnlyAccepted: func(c *client) bool {
+		id := c.createUser(user("proa"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "groups", []any{map[string]any{"value": "g"}}))).code == 400 &&
+			c.do("PATCH", "/Users/"+id, patchBody(op("remove", "id", nil))).code == 400
+	},
+	FaultSPCPatchUnadvertised: func(c *client) bool {
+		return c.do("GET", "/ServiceProviderConfig", nil).get("patch.supported") == true
+	},
 	FaultMemberLeftAfterDelete: func(c *client) bool {
 		uid := c.createUser(user("mlad"))
 		gid := c.createGroup(group("g", uid))

@@ -27,7 +27,7 @@ type patchPath struct {
 }
 
 // parsePatchRequest validates the PatchOp message.
-func parsePatchRequest(body map[string]any) ([]patchOp, *scimError) {
+func (s *Server) parsePatchRequest(body map[string]any) ([]patchOp, *scimError) {
 	if !hasSchema(body, uriPatchOp) {
 		return nil, badRequest(scimInvalidSyntax, "schemas must contain %s", uriPatchOp)
 	}
@@ -49,6 +49,9 @@ func parsePatchRequest(body map[string]any) ([]patchOp, *scimError) {
 		opv, _ := field(m, "op")
 		name, _ := opv.(string)
 		op.op = strings.ToLower(strings.TrimSpace(name))
+		if s.has(FaultPatchOpCaseSensitive) {
+			op.op = strings.TrimSpace(name)
+		}
 		if op.op != "add" && op.op != "remove" && op.op != "replace" {
 			return nil, badRequest(scimInvalidSyntax, "operation %d: op must be add, remove or replace, got %v", i+1, opv)
 		}
@@ -70,7 +73,7 @@ func parsePatchRequest(body map[string]any) ([]patchOp, *scimError) {
 
 // patchResource implements PATCH.
 func (s *Server) patchResource(rt *resourceType, id string, body map[string]any, ifMatch, base string, opt opOptions) (*outcome, *scimError) {
-	ops, err := parsePatchRequest(body)
+	ops, err := s.parsePatchRequest(body)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +91,9 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	for i, op := range ops {
 		if err := p.apply(data, op); err != nil {
 			err.detail = fmt.Sprintf("operation %d (%s %s): %s", i+1, op.op, op.path, err.detail)
+			if s.has(FaultPatchNotAtomic) {
+				s.commit(r, data) // keep what the operations before this one did
+			}
 			return nil, err
 		}
 	}
@@ -130,6 +136,9 @@ type patcher struct {
 func (p *patcher) apply(data map[string]any, op patchOp) *scimError {
 	if op.path == "" {
 		if op.op == "remove" {
+			if p.s.has(FaultPatchRemoveNoPath) {
+				return nil
+			}
 			return badRequest(scimNoTarget, "remove needs a path")
 		}
 		return p.applyObject(data, op.op, op.value)
@@ -244,6 +253,9 @@ func (p *patcher) parsePath(path string) (*patchPath, *scimError) {
 	if serr != nil {
 		return nil, serr
 	}
+	if p.s.has(FaultPatchFilterIgnored) {
+		f = func(any) bool { return true }
+	}
 	pp := &patchPath{ref: ref, filter: f, eqs: equalities(node, ref.attr)}
 	if rest := strings.TrimSpace(path[end+1:]); rest != "" {
 		if rest[0] != '.' || ref.attr.Type != typeComplex {
@@ -294,6 +306,17 @@ func (pp *patchPath) name() string {
 		s += "." + pp.sub.Name
 	}
 	return s
+}
+
+// writable rejects operations on readOnly attributes; with
+// FaultPatchReadOnlyAccepted it has them skipped instead, as if they were
+// applied.
+func (p *patcher) writable(pp *patchPath) (skip bool, err *scimError) {
+	err = checkWritable(pp)
+	if err != nil && p.s.has(FaultPatchReadOnlyAccepted) {
+		return true, nil
+	}
+	return false, err
 }
 
 // checkWritable rejects operations on readOnly attributes.
@@ -355,7 +378,10 @@ func immutableChange(a *attribute, old, new any) *scimError {
 }
 
 // unsetPrimary sets primary=false on every value except those in keep.
-func unsetPrimary(arr []any, keep map[int]bool) {
+func (p *patcher) unsetPrimary(arr []any, keep map[int]bool) {
+	if p.s.has(FaultPatchPrimaryNotUnique) {
+		return
+	}
 	for i, e := range arr {
 		if m, ok := e.(map[string]any); ok && !keep[i] && m["primary"] == true {
 			m["primary"] = false
@@ -376,7 +402,7 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 		}
 		return badRequest(scimInvalidValue, "add needs a non-null value")
 	}
-	if err := checkWritable(pp); err != nil {
+	if skip, err := p.writable(pp); skip || err != nil {
 		return err
 	}
 	if pp.ref.attr == nil { // a whole extension
@@ -450,7 +476,7 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 		arr := elements(c[a.Name])
 		for _, e := range added {
 			if isPrimary(e) {
-				unsetPrimary(arr, nil)
+				p.unsetPrimary(arr, nil)
 			}
 			if i := indexOfValue(a, arr, e); i >= 0 {
 				// already there: a no-op, or an update of its other
@@ -562,7 +588,7 @@ func (p *patcher) setFiltered(c map[string]any, op string, pp *patchPath, value 
 			setOrDelete(m, pp.sub.Name, sv)
 		}
 		if pp.sub.Name == "primary" && sv == true {
-			unsetPrimary(arr, matched)
+			p.unsetPrimary(arr, matched)
 		}
 		setOrDelete(c, a.Name, arr)
 		return nil
@@ -602,7 +628,7 @@ func (p *patcher) setFiltered(c map[string]any, op string, pp *patchPath, value 
 		}
 	}
 	if isPrimary(nv) {
-		unsetPrimary(arr, matched)
+		p.unsetPrimary(arr, matched)
 	}
 	setOrDelete(c, a.Name, arr)
 	return nil
@@ -618,7 +644,7 @@ func (p *patcher) appendNew(c map[string]any, a *attribute, arr []any, elem map[
 		return nil
 	}
 	if isPrimary(nv) {
-		unsetPrimary(arr, nil)
+		p.unsetPrimary(arr, nil)
 	}
 	setOrDelete(c, a.Name, append(arr, nv))
 	return nil
@@ -626,7 +652,7 @@ func (p *patcher) appendNew(c map[string]any, a *attribute, arr []any, elem map[
 
 // remove applies a remove operation.
 func (p *patcher) remove(data map[string]any, pp *patchPath, value any) *scimError {
-	if err := checkWritable(pp); err != nil {
+	if skip, err := p.writable(pp); skip || err != nil {
 		return err
 	}
 	if pp.ref.attr == nil {

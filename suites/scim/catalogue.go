@@ -12,5 +12,6 @@ import (
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
 		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks,
+		patchChecks,
 		entraChecks, oktaChecks)
 }

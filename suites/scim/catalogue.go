@@ -7,10 +7,11 @@ import (
 )
 
 // Checks returns the SCIM catalogue in a fixed order: discovery, transport,
-// users, errors, data model, then
+// users, errors, data model, projection, .search, ETag, /Me, then
 // the IdP dialect packs. The slice is new on every call.
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
 		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks,
+		projectionChecks, searchChecks, etagChecks, meChecks,
 		entraChecks, oktaChecks)
 }

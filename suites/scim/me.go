@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/provcheck/provcheck/suites"
@@ -19,7 +20,7 @@ var meChecks = []suites.Check{
 		Labels: []string{"area:me", "tier:extended"}, Covers: []string{"S137"},
 		Run: func(t *suites.T) {
 			r := get(t, "/Me", nil)
-			loc := r.Header.Get("Location")
+			loc := meCheckLocation(r)
 			switch {
 			case r.Status == 501:
 				meCheckError(t, r)
@@ -68,6 +69,21 @@ var meChecks = []suites.Check{
 			}
 		},
 	},
+}
+
+// meCheckLocation returns the Location header of r made absolute against
+// the request URL, or "".
+func meCheckLocation(r *target.Response) string {
+	loc := strings.TrimSpace(r.Header.Get("Location"))
+	base, err := url.Parse(r.Exchange.URL)
+	if loc == "" || err != nil {
+		return loc
+	}
+	u, err := base.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return u.String()
 }
 
 // meCheckError fails unless r carries a SCIM error body (RFC 7644 §3.12).

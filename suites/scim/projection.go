@@ -192,7 +192,7 @@ var projectionChecks = []suites.Check{
 		Spec:  "RFC 7644 §3.9, §3.10",
 		Rule:  `Clients MAY omit core schema attribute URN prefixes but SHOULD fully qualify extended attributes with the associated schema extension URN to avoid naming conflicts. [...] each resource returned MUST contain the minimum set of resource attributes and any attributes or sub-attributes explicitly requested by the "attributes" parameter.`,
 		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers, suites.CapEnterpriseUser},
-		Labels: []string{"area:projection", "tier:extended", "dialect:entra"}, Covers: []string{"S119"},
+		Labels: []string{"area:projection", "tier:extended"}, Covers: []string{"S119"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			if s := e.Disc.Schema(URNEnterprise); s != nil && (s.Attr("employeeNumber") == nil || s.Attr("department") == nil) {

@@ -25,11 +25,7 @@ func uncovered() map[string]string {
 		"pending: filter suite":                   "S88-S103",
 		"pending: paging suite":                   "S104-S110",
 		"pending: sort suite":                     "S111-S115",
-		"pending: projection suite":               "S116-S121",
-		"pending: /.search suite":                 "S122-S124",
-		"pending: ETag suite":                     "S125-S128",
 		"pending: Bulk suite":                     "S129-S136",
-		"pending: /Me suite":                      "S137",
 		"pending: stateful property-based fuzzer": "S146-S151",
 	}
 	// Lines the IdP dialect packs cover already.

@@ -67,6 +67,12 @@ const (
 	FaultPutRejectsReadOnly    Fault = "put-rejects-readonly"
 	FaultPathKeysIgnored       Fault = "path-keys-ignored"
 	FaultRemoveValueListAll    Fault = "remove-value-list-all"
+	FaultProjectionDropsAlways Fault = "projection-drops-always"
+	FaultProjectionNever       Fault = "projection-returns-never"
+	FaultETagHeaderMismatch    Fault = "etag-header-mismatch"
+	FaultIfNoneMatchIgnored    Fault = "if-none-match-ignored"
+	FaultSearchCreated         Fault = "search-created"
+	FaultMe500                 Fault = "me-500"
 )
 
 // FaultInfo describes one fault.
@@ -131,6 +137,12 @@ var faultInfos = []FaultInfo{
 	{FaultPutRejectsReadOnly, "PUT bodies carrying readOnly attributes (id, groups, meta) are refused with 400 mutability"},
 	{FaultPathKeysIgnored, "in add/replace without a path, value keys that are attribute paths (name.givenName, URN:attr, filters) are ignored"},
 	{FaultRemoveValueListAll, "remove of a multi-valued attribute with a value list (Entra's member removal) removes every value"},
+	{FaultProjectionDropsAlways, "excludedAttributes=id removes id, though it is returned \"always\""},
+	{FaultProjectionNever, "a returned=never attribute (password) named in attributes= is returned"},
+	{FaultETagHeaderMismatch, "the ETag header is a different tag from meta.version"},
+	{FaultIfNoneMatchIgnored, "GET with If-None-Match of the current version answers 200, not 304"},
+	{FaultSearchCreated, "POST .search answers 201 Created instead of 200"},
+	{FaultMe500, "GET /Me answers 500 instead of 501 or the subject's resource"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -298,6 +298,33 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.do("PATCH", "/Groups/"+gid, patchBody(op("remove", "members", []any{map[string]any{"value": a}})))
 		return c.do("GET", "/Groups/"+gid, nil).str("members.0.value") == b
 	},
+	FaultProjectionDropsAlways: func(c *client) bool {
+		id := c.createUser(user("pda"))
+		return c.do("GET", "/Users/"+id+"?excludedAttributes=id", nil).get("id") != nil
+	},
+	FaultProjectionNever: func(c *client) bool {
+		id := c.createUser(user("pn", "password", "n3ver"))
+		g := c.do("GET", "/Users/"+id+"?attributes=userName,password", nil)
+		l := c.do("GET", "/Users?attributes=password", nil)
+		return !strings.Contains(g.raw+l.raw, "n3ver")
+	},
+	FaultETagHeaderMismatch: func(c *client) bool {
+		r := c.do("POST", "/Users", user("ehm"))
+		g := c.do("GET", "/Users/"+r.str("id"), nil)
+		return r.header.Get("ETag") == r.str("meta.version") && g.header.Get("ETag") == g.str("meta.version")
+	},
+	FaultIfNoneMatchIgnored: func(c *client) bool {
+		r := c.do("POST", "/Users", user("inm"))
+		return c.do("GET", "/Users/"+r.str("id"), nil, "If-None-Match: "+r.str("meta.version")).code == http.StatusNotModified
+	},
+	FaultSearchCreated: func(c *client) bool {
+		c.createUser(user("sc"))
+		r := c.do("POST", "/Users/.search", map[string]any{"schemas": []any{uriSearchRequest}, "filter": `userName eq "sc"`})
+		return r.code == http.StatusOK && len(r.resources()) == 1
+	},
+	FaultMe500: func(c *client) bool {
+		return c.do("GET", "/Me", nil).code == http.StatusNotImplemented
+	},
 }
 
 func TestFaults(t *testing.T) {
@@ -329,6 +356,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {},
+		FaultPasswordReturned:      {FaultProjectionNever},
 		FaultPutCreates:            {},
 		FaultBulkNoBulkID:          {},
 	}

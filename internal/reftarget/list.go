@@ -253,7 +253,9 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 	page := items[from:to]
 	resources := make([]any, 0, len(page))
 	for _, it := range page {
-		resources = append(resources, s.output(it.r.rt, it.view, lq.proj, false))
+		out := s.output(it.r.rt, it.view, lq.proj, false)
+		s.leakNever(it.r, out, lq.proj)
+		resources = append(resources, out)
 	}
 	respStart := start
 	if zeroBased {
@@ -420,6 +422,13 @@ func (s *Server) output(rt *resourceType, v map[string]any, p projection, single
 	if !s.has(FaultProjectionIgnored) {
 		out = project(rt, v, p)
 	}
+	if s.has(FaultProjectionDropsAlways) && len(p.attrs) == 0 {
+		for _, n := range p.excluded {
+			if strings.EqualFold(n, "id") {
+				delete(out, "id")
+			}
+		}
+	}
 	if rt == rtUser {
 		if s.has(FaultUndeclaredAttribute) {
 			out["internalScore"] = 7
@@ -437,6 +446,26 @@ func (s *Server) output(rt *resourceType, v map[string]any, p projection, single
 		}
 	}
 	return out
+}
+
+// leakNever is FaultProjectionNever: it copies the stored value of a
+// returned=never attribute named in attributes= into out.
+func (s *Server) leakNever(r *resource, out map[string]any, p projection) {
+	if !s.has(FaultProjectionNever) || len(p.attrs) == 0 {
+		return
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, a := range r.rt.Schema.Attributes {
+		if a.Returned != retNever {
+			continue
+		}
+		for _, n := range p.attrs {
+			if v, ok := r.data[a.Name]; ok && strings.EqualFold(n, a.Name) {
+				out[a.Name] = v
+			}
+		}
+	}
 }
 
 // selection is what a projection keeps of one attribute.

@@ -149,6 +149,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case len(segs) == 0:
 		s.allow(w, r, method, []string{http.MethodGet}, func() { s.serveList(w, r, resourceTypes, base) })
 	case segs[0] == "Me":
+		if s.has(FaultMe500) {
+			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: no user for this client"))
+			return
+		}
 		s.writeError(w, errorf(http.StatusNotImplemented, "", "/Me is not supported: the server has no mapping from the bearer token to a resource"))
 	case len(segs) == 1 && segs[0] == ".search":
 		s.allow(w, r, method, []string{http.MethodPost}, func() { s.serveSearch(w, r, resourceTypes, base) })
@@ -351,14 +355,21 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeResource writes a single resource with its ETag and Location.
 func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcome, base string, single bool) {
-	w.Header().Set("ETag", o.res.etag())
+	etag := o.res.etag()
+	if s.has(FaultETagHeaderMismatch) {
+		etag = fmt.Sprintf("\"%x-%d\"", o.res.version*7919, len(o.res.id))
+	}
+	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
 	// resource also gets Location (RFC 7644 §3.3).
 	w.Header().Set("Content-Location", o.res.location(base))
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}
-	s.writeJSON(w, o.status, s.output(o.res.rt, o.view, parseProjection(r.URL.Query()), single))
+	p := parseProjection(r.URL.Query())
+	out := s.output(o.res.rt, o.view, p, single)
+	s.leakNever(o.res, out, p)
+	s.writeJSON(w, o.status, out)
 }
 
 func (s *Server) serveGet(w http.ResponseWriter, r *http.Request, rt *resourceType, id, base string) {
@@ -367,7 +378,7 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request, rt *resourceTy
 		s.writeError(w, err)
 		return
 	}
-	if inm := r.Header.Get("If-None-Match"); inm != "" {
+	if inm := r.Header.Get("If-None-Match"); inm != "" && !s.has(FaultIfNoneMatchIgnored) {
 		for _, t := range splitETags(inm) {
 			if t == "*" || etagsMatch(t, o.res.etag()) {
 				w.Header().Set("ETag", o.res.etag())
@@ -482,7 +493,11 @@ func (s *Server) serveSearch(w http.ResponseWriter, r *http.Request, rts []*reso
 		s.writeError(w, err)
 		return
 	}
-	s.writeJSON(w, http.StatusOK, resp)
+	status := http.StatusOK
+	if s.has(FaultSearchCreated) {
+		status = http.StatusCreated
+	}
+	s.writeJSON(w, status, resp)
 }
 
 // Running is a Server listening on a loopback port.

@@ -282,6 +282,10 @@ func (d *Discovery) Has(c suites.Capability) (bool, string) {
 	case suites.CapSearch:
 		// POST /.search has no SPC flag; it is gated on filtering.
 		return d.feature("filter")
+	case suites.CapMe:
+		// /Me has no SPC flag; a target without it SHOULD answer 501, which
+		// the /Me check accepts, so it always runs.
+		return true, ""
 	}
 	return false, fmt.Sprintf("capability %q is not known to the SCIM suites", c)
 }

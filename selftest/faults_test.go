@@ -52,21 +52,32 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultBadDateTime:           "SCIM-USERS-004",
 	reftarget.FaultIDNotStable:           "SCIM-USERS-015",
 	reftarget.FaultUndeclaredAttribute:   "SCIM-USERS-017",
+
+	reftarget.FaultMemberLeftAfterDelete:   "SCIM-GROUPS-014",
+	reftarget.FaultGroupRemoveFilterAll:    "SCIM-GROUPS-005",
+	reftarget.FaultGroupDuplicateMember:    "SCIM-GROUPS-009",
+	reftarget.FaultGroupExcludedMembers:    "SCIM-GROUPS-011",
+	reftarget.FaultGroupAddFirstMemberOnly: "SCIM-GROUPS-004",
+	reftarget.FaultGroupMemberRefWrong:     "SCIM-GROUPS-013",
+	reftarget.FaultBulkNoBulkID:            "SCIM-BULK-002",
+	reftarget.FaultBulkFailOnErrorsIgnored: "SCIM-BULK-004",
+	reftarget.FaultBulk413Plain:            "SCIM-BULK-009",
+	reftarget.FaultBulkMaxOpsIgnored:       "SCIM-BULK-008",
+	reftarget.FaultBulkNoBulkIDEcho:        "SCIM-BULK-001",
+	reftarget.FaultBulkErrorNoResponse:     "SCIM-BULK-005",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
 // ETag, PATCH, groups, Bulk, projection, and the stateful fuzzer).
 var pending = map[reftarget.Fault]string{
-	reftarget.FaultFilterCaseSensitive:   "filter suite",
-	reftarget.FaultPagingZeroBased:       "paging suite",
-	reftarget.FaultSortIgnored:           "sort suite",
-	reftarget.FaultETagIgnored:           "ETag suite",
-	reftarget.FaultPatchReplaceAppends:   "PATCH suite",
-	reftarget.FaultMemberLeftAfterDelete: "groups suite",
-	reftarget.FaultBulkNoBulkID:          "Bulk suite",
-	reftarget.FaultUniquenessRace:        "stateful fuzzer (concurrency)",
-	reftarget.FaultFilterCacheStale:      "stateful fuzzer (sequences)",
-	reftarget.FaultProjectionIgnored:     "projection suite",
+	reftarget.FaultFilterCaseSensitive: "filter suite",
+	reftarget.FaultPagingZeroBased:     "paging suite",
+	reftarget.FaultSortIgnored:         "sort suite",
+	reftarget.FaultETagIgnored:         "ETag suite",
+	reftarget.FaultPatchReplaceAppends: "PATCH suite",
+	reftarget.FaultUniquenessRace:      "stateful fuzzer (concurrency)",
+	reftarget.FaultFilterCacheStale:    "stateful fuzzer (sequences)",
+	reftarget.FaultProjectionIgnored:   "projection suite",
 }
 
 // runCheck runs one check of the catalogue against a fresh reference target

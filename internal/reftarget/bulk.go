@@ -30,7 +30,7 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 		if err.status == http.StatusRequestEntityTooLarge {
 			err.detail = "the size of the bulk operation exceeds the maxPayloadSize (" + strconv.Itoa(limit) + " bytes)"
 		}
-		s.writeError(w, err)
+		s.writeBulkError(w, err)
 		return
 	}
 	if !hasSchema(body, uriBulkRequest) {
@@ -43,8 +43,8 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 		s.writeError(w, badRequest(scimInvalidSyntax, "Operations must be an array of bulk operations"))
 		return
 	}
-	if len(arr) > s.opts.MaxBulkOperations {
-		s.writeError(w, errorf(http.StatusRequestEntityTooLarge, "",
+	if len(arr) > s.opts.MaxBulkOperations && !s.has(FaultBulkMaxOpsIgnored) {
+		s.writeBulkError(w, errorf(http.StatusRequestEntityTooLarge, "",
 			"the number of operations (%d) exceeds the maxOperations (%d)", len(arr), s.opts.MaxBulkOperations))
 		return
 	}
@@ -57,6 +57,9 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 			return
 		}
 		failOnErrors = int(n)
+	}
+	if s.has(FaultBulkFailOnErrorsIgnored) {
+		failOnErrors = 0
 	}
 	ops := make([]bulkOp, len(arr))
 	for i, e := range arr {
@@ -219,12 +222,14 @@ func (s *Server) mustWait(ops []bulkOp, i int, declared map[string]int, results 
 // execBulkOp runs one bulk operation and returns its response entry.
 func (s *Server) execBulkOp(op bulkOp, created map[string]string, base string, literal bool) map[string]any {
 	res := map[string]any{"method": op.method}
-	if op.bulkID != "" {
+	if op.bulkID != "" && !s.has(FaultBulkNoBulkIDEcho) {
 		res["bulkId"] = op.bulkID
 	}
 	fail := func(err *scimError, location string) map[string]any {
 		res["status"] = strconv.Itoa(err.status)
-		res["response"] = s.errorBody(err)
+		if !s.has(FaultBulkErrorNoResponse) {
+			res["response"] = s.errorBody(err)
+		}
 		if location != "" && op.method != http.MethodPost {
 			res["location"] = location
 		}
@@ -321,4 +326,16 @@ func substituteBulkIDs(v any, created map[string]string, unresolved *string) any
 		return out
 	}
 	return v
+}
+
+// writeBulkError answers a request-level Bulk error; 413 answers are plain
+// text with FaultBulk413Plain.
+func (s *Server) writeBulkError(w http.ResponseWriter, err *scimError) {
+	if err.status == http.StatusRequestEntityTooLarge && s.has(FaultBulk413Plain) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(err.status)
+		_, _ = w.Write([]byte("Payload Too Large\n"))
+		return
+	}
+	s.writeError(w, err)
 }

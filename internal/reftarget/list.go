@@ -417,6 +417,9 @@ func (s *Server) output(rt *resourceType, v map[string]any, p projection, single
 	if !s.has(FaultProjectionIgnored) {
 		out = project(rt, v, p)
 	}
+	if rt == rtGroup && s.has(FaultGroupExcludedMembers) && len(p.attrs) == 0 && v["members"] != nil {
+		out["members"] = v["members"]
+	}
 	if rt == rtUser {
 		if s.has(FaultUndeclaredAttribute) {
 			out["internalScore"] = 7

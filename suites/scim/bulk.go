@@ -173,7 +173,7 @@ var bulkChecks = []suites.Check{
 				}
 				if op := bulkByID(res, "after"); op != nil {
 					if st, _ := bulkStatusCode(op); st >= 200 && st < 300 {
-						t.Errorf("operation \"after\" was processed (status %d) after the second error; expected processing to stop with failOnErrors=2", st)
+						t.Fatalf("operation \"after\" was processed (status %d) after the second error; expected processing to stop with failOnErrors=2", st)
 					}
 				}
 			}
@@ -613,8 +613,12 @@ func bulkWantNoUser(t *suites.T, userName, what string) {
 		t.Logf("filtering is not advertised; whether %s created a user was not looked up", what)
 		return
 	}
-	l := query(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {fmt.Sprintf("userName eq %q", userName)}})
-	for _, u := range l.Objs("Resources") {
+	r := get(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {fmt.Sprintf("userName eq %q", userName)}})
+	if r.Status != 200 {
+		t.Logf("whether %s created a user was not looked up: %s", what, line(r))
+		return
+	}
+	for _, u := range object(t, r).Objs("Resources") {
 		if strings.EqualFold(u.Str("userName"), userName) {
 			t.Errorf("%s created the user %q (id %s); expected it not processed", what, userName, u.Str("id"))
 		}

@@ -256,7 +256,9 @@ var groupChecks = []suites.Check{
 			if strings.EqualFold(a.Returned, "request") {
 				q = url.Values{"attributes": {"groups"}}
 			}
-			ug := object(t, get(t, upath, q))
+			ur := get(t, upath, q)
+			mustStatus(t, ur, 200)
+			ug := object(t, ur)
 			var gids []string
 			for _, g := range ug.Objs("groups") {
 				gids = append(gids, g.Str("value"))

@@ -339,6 +339,13 @@ func (c *Client) trackBulk(resp *Response) error {
 		st := bulkStatus(op["status"])
 		loc, _ := op["location"].(string)
 		if loc == "" {
+			// A POST answered without the REQUIRED location may still
+			// return the resource, with its meta.location.
+			res, _ := op["response"].(map[string]any)
+			meta, _ := res["meta"].(map[string]any)
+			loc, _ = meta["location"].(string)
+		}
+		if loc == "" {
 			continue
 		}
 		switch {

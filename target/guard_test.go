@@ -192,6 +192,7 @@ func TestBulkErrorAnswerTracked(t *testing.T) {
 		w.WriteHeader(http.StatusBadRequest)
 		_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[` +
 			`{"method":"POST","bulkId":"a","status":"201","location":"/scim/v2/Users/7"},` +
+			`{"method":"POST","bulkId":"c","status":"201","response":{"id":"8","meta":{"location":"/scim/v2/Users/8"}}},` +
 			`{"method":"POST","bulkId":"b","status":"400","response":{"status":"400"}}]}`))
 	}))
 	t.Cleanup(srv.Close)
@@ -200,8 +201,9 @@ func TestBulkErrorAnswerTracked(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, http.StatusBadRequest, resp.Status)
 	live := c.Ledger().Live()
-	require.Len(t, live, 1, "a resource reported created in an error answer is recorded")
+	require.Len(t, live, 2, "resources reported created in an error answer are recorded")
 	assert.Equal(t, srv.URL+"/scim/v2/Users/7", live[0].Location)
+	assert.Equal(t, srv.URL+"/scim/v2/Users/8", live[1].Location, "from meta.location when the operation has no location")
 }
 
 func TestBulkStatusForms(t *testing.T) {

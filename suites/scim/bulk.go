@@ -383,7 +383,8 @@ func bulkSend(t *suites.T, failOnErrors int, ops ...Obj) *target.Response {
 }
 
 // bulkAdopt registers the clean-up of the resources a Bulk answer reports
-// created: POST operations with a 2xx status and a location.
+// created: POST operations with a 2xx status and a location (or, without
+// one, a response with meta.location).
 func bulkAdopt(t *suites.T, r *target.Response) {
 	m, err := r.Object()
 	if err != nil {
@@ -394,7 +395,11 @@ func bulkAdopt(t *suites.T, r *target.Response) {
 		if st, _ := bulkStatusCode(op); !strings.EqualFold(op.Str("method"), "POST") || st < 200 || st > 299 {
 			continue
 		}
-		if urn, id := bulkLocated(e, op.Str("location")); id != "" {
+		loc := op.Str("location")
+		if loc == "" {
+			loc = op.Str("response", "meta", "location")
+		}
+		if urn, id := bulkLocated(e, loc); id != "" {
 			path := resourcePath(e, urn, id)
 			t.Cleanup(func() { deleteIfOwned(t, path) })
 		}

@@ -227,6 +227,27 @@ var groupChecks = []suites.Check{
 			if g.Str("id") == "" {
 				t.Errorf("%s has no id; expected the minimum set (id is returned always)", line(r))
 			}
+			if ok, _ := e.Disc.Has(suites.CapFilter); !ok {
+				t.Logf("filtering is not advertised; the list query Entra ID sends was left out")
+				return
+			}
+			// Entra ID looks groups up with GET /Groups?excludedAttributes=members&filter=displayName eq "...".
+			name := groupRead(t, path).Str("displayName")
+			l := get(t, e.Disc.Endpoint(URNGroup), url.Values{"excludedAttributes": {"members"}, "filter": {fmt.Sprintf("displayName eq %q", name)}})
+			mustStatus(t, l, 200)
+			found := false
+			for _, res := range object(t, l).Objs("Resources") {
+				if res.Str("id") != groupIDOf(path) {
+					continue
+				}
+				found = true
+				if res.Has("members") {
+					t.Errorf("%s lists the group with members (%d values); expected members left out", line(l), len(res.List("members")))
+				}
+			}
+			if !found {
+				t.Logf("%s did not list the group; the list part was not judged (filtering is checked elsewhere)", line(l))
+			}
 		},
 	},
 	{

@@ -21,11 +21,9 @@ func uncovered() map[string]string {
 		"S22": "not a check: a base URL with a query string is refused when the run is configured (target.New)",
 	}
 	pending := map[string]string{
-		"pending: groups suite":                   "S48-S61",
 		"pending: filter suite":                   "S88-S103",
 		"pending: paging suite":                   "S104-S110",
 		"pending: sort suite":                     "S111-S115",
-		"pending: Bulk suite":                     "S129-S136",
 		"pending: stateful property-based fuzzer": "S146-S151",
 	}
 	// Lines the IdP dialect packs cover already.

@@ -73,18 +73,29 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultIfNoneMatchIgnored:    "SCIM-ETAG-003",
 	reftarget.FaultSearchCreated:         "SCIM-SEARCH-001",
 	reftarget.FaultMe500:                 "SCIM-ME-001",
+
+	reftarget.FaultMemberLeftAfterDelete:   "SCIM-GROUPS-014",
+	reftarget.FaultGroupRemoveFilterAll:    "SCIM-GROUPS-005",
+	reftarget.FaultGroupDuplicateMember:    "SCIM-GROUPS-009",
+	reftarget.FaultGroupExcludedMembers:    "SCIM-GROUPS-011",
+	reftarget.FaultGroupAddFirstMemberOnly: "SCIM-GROUPS-004",
+	reftarget.FaultGroupMemberRefWrong:     "SCIM-GROUPS-013",
+	reftarget.FaultBulkNoBulkID:            "SCIM-BULK-002",
+	reftarget.FaultBulkFailOnErrorsIgnored: "SCIM-BULK-004",
+	reftarget.FaultBulk413Plain:            "SCIM-BULK-009",
+	reftarget.FaultBulkMaxOpsIgnored:       "SCIM-BULK-008",
+	reftarget.FaultBulkNoBulkIDEcho:        "SCIM-BULK-001",
+	reftarget.FaultBulkErrorNoResponse:     "SCIM-BULK-005",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
 // PATCH, groups, Bulk, and the stateful fuzzer).
 var pending = map[reftarget.Fault]string{
-	reftarget.FaultFilterCaseSensitive:   "filter suite",
-	reftarget.FaultPagingZeroBased:       "paging suite",
-	reftarget.FaultSortIgnored:           "sort suite",
-	reftarget.FaultMemberLeftAfterDelete: "groups suite",
-	reftarget.FaultBulkNoBulkID:          "Bulk suite",
-	reftarget.FaultUniquenessRace:        "stateful fuzzer (concurrency)",
-	reftarget.FaultFilterCacheStale:      "stateful fuzzer (sequences)",
+	reftarget.FaultFilterCaseSensitive: "filter suite",
+	reftarget.FaultPagingZeroBased:     "paging suite",
+	reftarget.FaultSortIgnored:         "sort suite",
+	reftarget.FaultUniquenessRace:      "stateful fuzzer (concurrency)",
+	reftarget.FaultFilterCacheStale:    "stateful fuzzer (sequences)",
 }
 
 // runCheck runs one check of the catalogue against a fresh reference target

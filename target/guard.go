@@ -214,9 +214,9 @@ func (c *Client) track(um string, u *url.URL, resp *Response) error {
 	segs, under := c.rel(u)
 	switch {
 	case um == http.MethodPost && under && len(segs) == 1 && strings.EqualFold(segs[0], "Bulk"):
-		if resp.Status == http.StatusOK {
-			return c.trackBulk(resp)
-		}
+		// Also an error answer: a job stopped by failOnErrors may answer an
+		// error status with the results of the operations it did run.
+		return c.trackBulk(resp)
 	case um == http.MethodPost && under && len(segs) == 1 && !exempt(segs):
 		if resp.Status != http.StatusCreated {
 			return nil
@@ -338,6 +338,13 @@ func (c *Client) trackBulk(resp *Response) error {
 		m = strings.ToUpper(strings.TrimSpace(m))
 		st := bulkStatus(op["status"])
 		loc, _ := op["location"].(string)
+		if loc == "" {
+			// A POST answered without the REQUIRED location may still
+			// return the resource, with its meta.location.
+			res, _ := op["response"].(map[string]any)
+			meta, _ := res["meta"].(map[string]any)
+			loc, _ = meta["location"].(string)
+		}
 		if loc == "" {
 			continue
 		}

@@ -186,6 +186,26 @@ func TestBulk(t *testing.T) {
 	assert.Equal(t, "Groups", live[0].Type)
 }
 
+func TestBulkErrorAnswerTracked(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/scim+json")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(`{"schemas":["urn:ietf:params:scim:api:messages:2.0:BulkResponse"],"Operations":[` +
+			`{"method":"POST","bulkId":"a","status":"201","location":"/scim/v2/Users/7"},` +
+			`{"method":"POST","bulkId":"c","status":"201","response":{"id":"8","meta":{"location":"/scim/v2/Users/8"}}},` +
+			`{"method":"POST","bulkId":"b","status":"400","response":{"status":"400"}}]}`))
+	}))
+	t.Cleanup(srv.Close)
+	c, _ := newTestClient(t, Config{BaseURL: srv.URL + "/scim/v2"})
+	resp, err := c.Do(context.Background(), Request{Method: "POST", Path: "/Bulk", Body: map[string]any{"Operations": []any{}}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusBadRequest, resp.Status)
+	live := c.Ledger().Live()
+	require.Len(t, live, 2, "resources reported created in an error answer are recorded")
+	assert.Equal(t, srv.URL+"/scim/v2/Users/7", live[0].Location)
+	assert.Equal(t, srv.URL+"/scim/v2/Users/8", live[1].Location, "from meta.location when the operation has no location")
+}
+
 func TestBulkStatusForms(t *testing.T) {
 	assert.Equal(t, "201", bulkStatus("201 Created"[:3]))
 	assert.Equal(t, "201", bulkStatus(float64(201)))

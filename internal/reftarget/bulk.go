@@ -3,15 +3,20 @@ package reftarget
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 // Bulk (RFC 7644 §3.7). Operations run in request order, except that an
 // operation referring to the bulkId of a POST not yet run waits until that
-// POST has run; operations that still wait when nothing else can run (a
-// circular reference) fail with 409, which RFC 7644 §3.7.1 allows. Each
-// operation is atomic on its own, like a separate request.
+// POST has run. When every remaining operation waits (a circular reference,
+// RFC 7644 §3.7.1), the first waiting POST creates its resource without the
+// references it cannot resolve yet, and once the others have run it is
+// replaced by its full data with every bulkId resolved; if that fails, the
+// resource is deleted again and the operation fails with 409. Operations
+// that wait on no POST fail with 409. Each operation is atomic on its own,
+// like a separate request.
 
 // bulkOp is one parsed bulk operation.
 type bulkOp struct {
@@ -30,7 +35,7 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 		if err.status == http.StatusRequestEntityTooLarge {
 			err.detail = "the size of the bulk operation exceeds the maxPayloadSize (" + strconv.Itoa(limit) + " bytes)"
 		}
-		s.writeError(w, err)
+		s.writeBulkError(w, err)
 		return
 	}
 	if !hasSchema(body, uriBulkRequest) {
@@ -43,8 +48,8 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 		s.writeError(w, badRequest(scimInvalidSyntax, "Operations must be an array of bulk operations"))
 		return
 	}
-	if len(arr) > s.opts.MaxBulkOperations {
-		s.writeError(w, errorf(http.StatusRequestEntityTooLarge, "",
+	if len(arr) > s.opts.MaxBulkOperations && !s.has(FaultBulkMaxOpsIgnored) {
+		s.writeBulkError(w, errorf(http.StatusRequestEntityTooLarge, "",
 			"the number of operations (%d) exceeds the maxOperations (%d)", len(arr), s.opts.MaxBulkOperations))
 		return
 	}
@@ -57,6 +62,9 @@ func (s *Server) serveBulk(w http.ResponseWriter, r *http.Request, base string) 
 			return
 		}
 		failOnErrors = int(n)
+	}
+	if s.has(FaultBulkFailOnErrorsIgnored) {
+		failOnErrors = 0
 	}
 	ops := make([]bulkOp, len(arr))
 	for i, e := range arr {
@@ -161,6 +169,7 @@ func (s *Server) runBulk(ops []bulkOp, failOnErrors int, base string) []any {
 	}
 	errCount := 0
 	stop := false
+	var deferred []int // POSTs created without their circular references
 	record := func(i int, res map[string]any) {
 		results[i] = res
 		if st, _ := res["status"].(string); st != "" && st[0] != '2' {
@@ -183,17 +192,32 @@ func (s *Server) runBulk(ops []bulkOp, failOnErrors int, base string) []any {
 			record(i, s.execBulkOp(ops[i], created, base, literal))
 		}
 		if len(waiting) == len(pending) {
-			for _, i := range waiting {
-				if stop {
-					break
+			k := slices.IndexFunc(waiting, func(i int) bool { return ops[i].method == http.MethodPost })
+			if k < 0 {
+				for _, i := range waiting {
+					if stop {
+						break
+					}
+					op := ops[i]
+					op.err = errorf(http.StatusConflict, "", "circular or unresolvable bulkId reference")
+					record(i, s.execBulkOp(op, created, base, literal))
 				}
-				op := ops[i]
-				op.err = errorf(http.StatusConflict, "", "circular or unresolvable bulkId reference")
-				record(i, s.execBulkOp(op, created, base, literal))
+				break
 			}
-			break
+			i := waiting[k]
+			op := ops[i]
+			op.data = stripBulkRefs(op.data, created).(map[string]any)
+			res := s.execBulkOp(op, created, base, literal)
+			record(i, res)
+			if res["status"] == "201" {
+				deferred = append(deferred, i)
+			}
+			waiting = slices.Delete(waiting, k, k+1)
 		}
 		pending = waiting
+	}
+	for _, i := range deferred {
+		results[i] = s.completeCircular(ops[i], results[i], created, base)
 	}
 	out := []any{}
 	for _, res := range results {
@@ -219,12 +243,14 @@ func (s *Server) mustWait(ops []bulkOp, i int, declared map[string]int, results 
 // execBulkOp runs one bulk operation and returns its response entry.
 func (s *Server) execBulkOp(op bulkOp, created map[string]string, base string, literal bool) map[string]any {
 	res := map[string]any{"method": op.method}
-	if op.bulkID != "" {
+	if op.bulkID != "" && !s.has(FaultBulkNoBulkIDEcho) {
 		res["bulkId"] = op.bulkID
 	}
 	fail := func(err *scimError, location string) map[string]any {
 		res["status"] = strconv.Itoa(err.status)
-		res["response"] = s.errorBody(err)
+		if !s.has(FaultBulkErrorNoResponse) {
+			res["response"] = s.errorBody(err)
+		}
 		if location != "" && op.method != http.MethodPost {
 			res["location"] = location
 		}
@@ -317,6 +343,66 @@ func substituteBulkIDs(v any, created map[string]string, unresolved *string) any
 		out := make(map[string]any, len(t))
 		for k, e := range t {
 			out[k] = substituteBulkIDs(e, created, unresolved)
+		}
+		return out
+	}
+	return v
+}
+
+// writeBulkError answers a request-level Bulk error; 413 answers are plain
+// text with FaultBulk413Plain.
+func (s *Server) writeBulkError(w http.ResponseWriter, err *scimError) {
+	if err.status == http.StatusRequestEntityTooLarge && s.has(FaultBulk413Plain) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(err.status)
+		_, _ = w.Write([]byte("Payload Too Large\n"))
+		return
+	}
+	s.writeError(w, err)
+}
+
+// completeCircular replaces a resource created without its circular
+// references by its full data, now that the other operations have run. If
+// that fails, the resource is deleted and the operation fails with 409.
+func (s *Server) completeCircular(op bulkOp, res map[string]any, created map[string]string, base string) map[string]any {
+	loc, _ := res["location"].(string)
+	put := s.execBulkOp(bulkOp{method: http.MethodPut, path: loc, data: op.data}, created, base, false)
+	if put["status"] == "200" {
+		res["version"] = put["version"]
+		return res
+	}
+	s.execBulkOp(bulkOp{method: http.MethodDelete, path: loc}, created, base, false)
+	delete(created, op.bulkID)
+	failed := op
+	failed.err = errorf(http.StatusConflict, "", "the circular bulkId references could not be resolved")
+	return s.execBulkOp(failed, created, base, false)
+}
+
+// stripBulkRefs returns v without the "bulkId:" references that name no
+// resource created yet: array elements holding one are dropped, object
+// members holding one are left out.
+func stripBulkRefs(v any, created map[string]string) any {
+	unresolved := func(e any) bool {
+		var missing string
+		substituteBulkIDs(e, created, &missing)
+		return missing != ""
+	}
+	switch t := v.(type) {
+	case []any:
+		out := make([]any, 0, len(t))
+		for _, e := range t {
+			if !unresolved(e) {
+				out = append(out, e)
+			}
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if _, isStr := e.(string); isStr && unresolved(e) {
+				continue
+			}
+			out[k] = stripBulkRefs(e, created)
 		}
 		return out
 	}

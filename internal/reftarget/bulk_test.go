@@ -122,14 +122,36 @@ func TestBulkErrors(t *testing.T) {
 	c.do("GET", "/Users?filter=userName+eq+%22f3%22", nil)
 	assert.EqualValues(t, 0, c.do("GET", "/Users?filter=userName+eq+%22f3%22", nil).body["totalResults"])
 
-	// circular references are reported as 409
+	// circular references are resolved (RFC 7644 §3.7.1)
 	r = c.do("POST", "/Bulk", bulk(0,
 		bop("POST", "/Groups", "qwerty", group("A", "bulkId:ytrewq")),
 		bop("POST", "/Groups", "ytrewq", group("B", "bulkId:qwerty")),
 	)).must(t, http.StatusOK)
-	for _, o := range bulkOps(r) {
-		assert.Equal(t, "409", o["status"])
+	ops = bulkOps(r)
+	require.Len(t, ops, 2)
+	ids := map[string]string{}
+	for _, o := range ops {
+		require.Equal(t, "201", o["status"], "%v", o)
+		ids[o["bulkId"].(string)] = strings.TrimPrefix(o["location"].(string), testBase+"/Groups/")
 	}
+	a := c.do("GET", "/Groups/"+ids["qwerty"], nil).must(t, http.StatusOK)
+	assert.Equal(t, ids["ytrewq"], a.get("members.0.value"))
+	assert.Equal(t, ops[0]["version"], a.header.Get("ETag"))
+	assert.Equal(t, ids["qwerty"], c.do("GET", "/Groups/"+ids["ytrewq"], nil).get("members.0.value"))
+
+	// a circular reference whose other end fails is refused with 409, and
+	// nothing of it stays
+	r = c.do("POST", "/Bulk", bulk(0,
+		bop("POST", "/Groups", "c1", group("C1", "bulkId:c2")),
+		bop("POST", "/Groups", "c2", map[string]any{"schemas": []any{uriGroup}, "members": []any{map[string]any{"value": "bulkId:c1"}}}),
+	)).must(t, http.StatusOK)
+	ops = bulkOps(r)
+	require.Len(t, ops, 2)
+	assert.Equal(t, "400", ops[1]["status"], "%v", ops[1])
+	assert.Equal(t, "409", ops[0]["status"], "%v", ops[0])
+	assert.Equal(t, "c1", ops[0]["bulkId"])
+	assert.NotContains(t, ops[0], "location")
+	assert.EqualValues(t, 0, c.do("GET", "/Groups?filter=displayName+eq+%22C1%22", nil).body["totalResults"])
 
 	requireSCIMError(t, c.do("POST", "/Bulk", map[string]any{"Operations": []any{}}), http.StatusBadRequest, scimInvalidSyntax)
 	requireSCIMError(t, c.do("POST", "/Bulk", map[string]any{"schemas": []any{uriBulkRequest}}), http.StatusBadRequest, scimInvalidSyntax)

@@ -55,7 +55,9 @@
 //   - PATCH may target "schemas": removing an extension URN removes the
 //     extension's data, the core URN cannot be removed;
 //   - Bulk resolves forward bulkId references by running the referring
-//     operation after the POST it needs; circular references fail with 409.
+//     operation after the POST it needs; circular references are resolved by
+//     creating one resource without the references it cannot resolve yet and
+//     completing it once the others exist (409 if that fails).
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

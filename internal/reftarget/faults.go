@@ -73,6 +73,17 @@ const (
 	FaultIfNoneMatchIgnored    Fault = "if-none-match-ignored"
 	FaultSearchCreated         Fault = "search-created"
 	FaultMe500                 Fault = "me-500"
+
+	FaultGroupRemoveFilterAll    Fault = "group-remove-filter-removes-all"
+	FaultGroupDuplicateMember    Fault = "group-duplicate-member"
+	FaultGroupExcludedMembers    Fault = "group-excluded-members-ignored"
+	FaultGroupAddFirstMemberOnly Fault = "group-add-first-member-only"
+	FaultGroupMemberRefWrong     Fault = "group-member-ref-wrong"
+	FaultBulkFailOnErrorsIgnored Fault = "bulk-fail-on-errors-ignored"
+	FaultBulk413Plain            Fault = "bulk-413-plain"
+	FaultBulkMaxOpsIgnored       Fault = "bulk-max-operations-ignored"
+	FaultBulkNoBulkIDEcho        Fault = "bulk-no-bulkid-echo"
+	FaultBulkErrorNoResponse     Fault = "bulk-error-no-response"
 )
 
 // FaultInfo describes one fault.
@@ -143,6 +154,16 @@ var faultInfos = []FaultInfo{
 	{FaultIfNoneMatchIgnored, "GET with If-None-Match of the current version answers 200, not 304"},
 	{FaultSearchCreated, "POST .search answers 201 Created instead of 200"},
 	{FaultMe500, "GET /Me answers 500 instead of 501 or the subject's resource"},
+	{FaultGroupRemoveFilterAll, "PATCH remove members[value eq \"id\"] on a group removes every member"},
+	{FaultGroupDuplicateMember, "adding a member already present appends it again (members are never de-duplicated)"},
+	{FaultGroupExcludedMembers, "excludedAttributes=members is ignored on groups"},
+	{FaultGroupAddFirstMemberOnly, "PATCH add members with several values adds only the first"},
+	{FaultGroupMemberRefWrong, "members[].$ref of a user points at /Groups/{id} instead of /Users/{id}"},
+	{FaultBulkFailOnErrorsIgnored, "failOnErrors in a BulkRequest is ignored: every operation is processed"},
+	{FaultBulk413Plain, "Bulk 413 answers have a text/plain body instead of a SCIM error naming the limit"},
+	{FaultBulkMaxOpsIgnored, "more Bulk operations than maxOperations are processed instead of refused with 413"},
+	{FaultBulkNoBulkIDEcho, "Bulk operation results omit the bulkId of the request"},
+	{FaultBulkErrorNoResponse, "failed Bulk operations carry a status but no \"response\" error body"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -3,6 +3,7 @@ package reftarget
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -325,6 +326,61 @@ var faultProbes = map[Fault]func(c *client) bool{
 	FaultMe500: func(c *client) bool {
 		return c.do("GET", "/Me", nil).code == http.StatusNotImplemented
 	},
+	FaultGroupRemoveFilterAll: func(c *client) bool {
+		u1, u2 := c.createUser(user("rf1")), c.createUser(user("rf2"))
+		gid := c.createGroup(group("rf", u1, u2))
+		r := c.do("PATCH", "/Groups/"+gid, patchBody(op("remove", `members[value eq "`+u1+`"]`, nil)))
+		members, _ := r.body["members"].([]any)
+		return r.code == http.StatusOK && len(members) == 1 && r.get("members.0.value") == u2
+	},
+	FaultGroupDuplicateMember: func(c *client) bool {
+		uid := c.createUser(user("dup"))
+		gid := c.createGroup(group("dup", uid))
+		r := c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": uid}})))
+		members, _ := r.body["members"].([]any)
+		return r.code == http.StatusOK && len(members) == 1
+	},
+	FaultGroupExcludedMembers: func(c *client) bool {
+		gid := c.createGroup(group("ex", c.createUser(user("ex"))))
+		r := c.do("GET", "/Groups/"+gid+"?excludedAttributes=members", nil)
+		return r.code == http.StatusOK && r.body["members"] == nil && r.body["displayName"] == "ex"
+	},
+	FaultGroupAddFirstMemberOnly: func(c *client) bool {
+		u1, u2 := c.createUser(user("af1")), c.createUser(user("af2"))
+		gid := c.createGroup(group("af"))
+		r := c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", group("", u1, u2)["members"])))
+		members, _ := r.body["members"].([]any)
+		return r.code == http.StatusOK && len(members) == 2
+	},
+	FaultGroupMemberRefWrong: func(c *client) bool {
+		uid := c.createUser(user("ref"))
+		return c.do("POST", "/Groups", group("ref", uid)).get("members.0.$ref") == testBase+"/Users/"+uid
+	},
+	FaultBulkFailOnErrorsIgnored: func(c *client) bool {
+		r := c.do("POST", "/Bulk", bulk(1,
+			bop("POST", "/Groups", "bad", map[string]any{"schemas": []any{uriGroup}}),
+			bop("POST", "/Users", "after", user("foe"))))
+		return r.code == http.StatusOK && len(bulkOps(r)) == 1
+	},
+	FaultBulk413Plain: func(c *client) bool {
+		r := c.do("POST", "/Bulk", bulk(0, bop("POST", "/Users", "big", user("big", "displayName", strings.Repeat("x", 1<<20)))))
+		return r.code == http.StatusRequestEntityTooLarge && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
+	},
+	FaultBulkMaxOpsIgnored: func(c *client) bool {
+		ops := make([]map[string]any, 101)
+		for i := range ops {
+			ops[i] = bop("POST", "/Groups", "g"+strconv.Itoa(i), map[string]any{"schemas": []any{uriGroup}})
+		}
+		return c.do("POST", "/Bulk", bulk(0, ops...)).code == http.StatusRequestEntityTooLarge
+	},
+	FaultBulkNoBulkIDEcho: func(c *client) bool {
+		ops := bulkOps(c.do("POST", "/Bulk", bulk(0, bop("POST", "/Users", "echo", user("echo")))))
+		return len(ops) == 1 && ops[0]["bulkId"] == "echo"
+	},
+	FaultBulkErrorNoResponse: func(c *client) bool {
+		ops := bulkOps(c.do("POST", "/Bulk", bulk(0, bop("POST", "/Groups", "bad", map[string]any{"schemas": []any{uriGroup}}))))
+		return len(ops) == 1 && ops[0]["status"] == "400" && ops[0]["response"] != nil
+	},
 }
 
 func TestFaults(t *testing.T) {
@@ -355,8 +411,9 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultStaleLastModified:     {FaultETagIgnored},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
-		FaultProjectionIgnored:     {},
+		FaultProjectionIgnored:     {FaultGroupExcludedMembers},
 		FaultPasswordReturned:      {FaultProjectionNever},
+		FaultPatchFilterIgnored:    {FaultGroupRemoveFilterAll},
 		FaultPutCreates:            {},
 		FaultBulkNoBulkID:          {},
 	}

@@ -429,6 +429,9 @@ func (s *Server) output(rt *resourceType, v map[string]any, p projection, single
 			}
 		}
 	}
+	if rt == rtGroup && s.has(FaultGroupExcludedMembers) && len(p.attrs) == 0 && v["members"] != nil {
+		out["members"] = v["members"]
+	}
 	if rt == rtUser {
 		if s.has(FaultUndeclaredAttribute) {
 			out["internalScore"] = 7

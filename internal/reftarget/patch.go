@@ -97,7 +97,9 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 			return nil, err
 		}
 	}
-	dedupeValues(rt, data)
+	if !(rt == rtGroup && s.has(FaultGroupDuplicateMember)) {
+		dedupeValues(rt, data)
+	}
 	pruneEmpty(rt, data)
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err
@@ -469,6 +471,9 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 			return err
 		}
 		added := elements(nv)
+		if op == "add" && p.groupFault(FaultGroupAddFirstMemberOnly, a) && len(added) > 1 {
+			added = added[:1]
+		}
 		if op == "replace" && !p.s.has(FaultPatchReplaceAppends) {
 			setOrDelete(c, a.Name, added)
 			return nil
@@ -478,7 +483,7 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 			if isPrimary(e) {
 				p.unsetPrimary(arr, nil)
 			}
-			if i := indexOfValue(a, arr, e); i >= 0 {
+			if i := indexOfValue(a, arr, e); i >= 0 && !p.groupFault(FaultGroupDuplicateMember, a) {
 				// already there: a no-op, or an update of its other
 				// sub-attributes (display, primary)
 				em, ok1 := arr[i].(map[string]any)
@@ -668,6 +673,8 @@ func (p *patcher) remove(data map[string]any, pp *patchPath, value any) *scimErr
 		return nil
 	}
 	switch {
+	case pp.filter != nil && pp.sub == nil && p.groupFault(FaultGroupRemoveFilterAll, a):
+		delete(c, a.Name)
 	case pp.filter != nil:
 		arr := elements(c[a.Name])
 		var kept []any
@@ -849,4 +856,9 @@ func schemaURNs(v any) ([]string, *scimError) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// groupFault reports whether fault f is on and a is Group.members.
+func (p *patcher) groupFault(f Fault, a *attribute) bool {
+	return p.rt == rtGroup && a.Name == "members" && p.s.has(f)
 }

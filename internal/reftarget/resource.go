@@ -542,7 +542,7 @@ func (s *Server) viewWith(r *resource, base string, groups []*resource) map[stri
 				if mm, ok := m.(map[string]any); ok {
 					if id, ok := mm["value"].(string); ok {
 						endpoint := rtUser.Endpoint
-						if mm["type"] == resourceTypeGroup {
+						if mm["type"] == resourceTypeGroup || s.has(FaultGroupMemberRefWrong) {
 							endpoint = rtGroup.Endpoint
 						}
 						mm["$ref"] = base + endpoint + "/" + id

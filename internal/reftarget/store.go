@@ -151,7 +151,7 @@ func (s *Server) resolveMembers(data map[string]any, old any, selfID string, opt
 		if val == "" {
 			return badRequest(scimInvalidValue, "every member needs a \"value\" (the id of a User or Group)")
 		}
-		if seen[val] {
+		if seen[val] && !s.has(FaultGroupDuplicateMember) {
 			continue
 		}
 		seen[val] = true

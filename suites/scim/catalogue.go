@@ -11,7 +11,7 @@ import (
 // the IdP dialect packs. The slice is new on every call.
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
-		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks,
+		createChecks, readChecks, replaceChecks, deleteChecks, groupChecks, bulkChecks, errorChecks, dataModelChecks,
 		patchChecks,
 		projectionChecks, searchChecks, etagChecks, meChecks,
 		entraChecks, oktaChecks)

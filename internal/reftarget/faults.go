@@ -55,6 +55,12 @@ const (
 	FaultUniquenessRace        Fault = "uniqueness-race"
 	FaultFilterCacheStale      Fault = "filter-cache-stale"
 	FaultProjectionIgnored     Fault = "projection-ignored"
+	FaultFilterOpCaseSensitive Fault = "filter-op-case-sensitive"
+	FaultFilterNoMatch404      Fault = "filter-no-match-404"
+	FaultFilterTotalUnfiltered Fault = "filter-total-unfiltered"
+	FaultFilterPresentEmpty    Fault = "filter-pr-empty"
+	FaultPageCountZeroIgnored  Fault = "page-count-zero-ignored"
+	FaultSortDescendingIgnored Fault = "sort-descending-ignored"
 )
 
 // FaultInfo describes one fault.
@@ -107,6 +113,12 @@ var faultInfos = []FaultInfo{
 	{FaultUniquenessRace, "the userName uniqueness check and the insert are not atomic"},
 	{FaultFilterCacheStale, "list results are cached per query and not invalidated by PUT or PATCH"},
 	{FaultProjectionIgnored, "attributes and excludedAttributes are ignored"},
+	{FaultFilterOpCaseSensitive, "filter operators are recognised only in lower case (\"userName EQ\" answers 400)"},
+	{FaultFilterNoMatch404, "a filtered list that matches nothing answers 404 instead of 200 with totalResults 0"},
+	{FaultFilterTotalUnfiltered, "totalResults of a filtered list counts the whole collection, ignoring the filter"},
+	{FaultFilterPresentEmpty, "\"pr\" treats an empty string as a present value"},
+	{FaultPageCountZeroIgnored, "count=0 (and a negative count) is ignored and a full page is returned"},
+	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

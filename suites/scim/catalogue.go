@@ -10,5 +10,6 @@ import (
 // users, errors, data model. The slice is new on every call.
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
-		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks)
+		createChecks, readChecks, replaceChecks, deleteChecks, errorChecks, dataModelChecks,
+		filterChecks, pageChecks, sortChecks)
 }

@@ -229,9 +229,6 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		s.sortItems(items, lq.sortBy, lq.descending && !s.has(FaultSortDescendingIgnored))
 	}
 	total := len(items)
-	if lq.hasFilter && s.has(FaultFilterTotalUnfiltered) {
-		total = s.count(rts)
-	}
 	start := lq.startIndex
 	from := start - 1
 	zeroBased := s.has(FaultPagingZeroBased)
@@ -264,6 +261,9 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 	respStart := start
 	if zeroBased {
 		respStart = lq.startIndex
+	}
+	if lq.hasFilter && s.has(FaultFilterTotalUnfiltered) {
+		total = s.count(rts)
 	}
 	return map[string]any{
 		"schemas":      []any{uriListResponse},

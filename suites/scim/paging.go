@@ -71,7 +71,7 @@ var pageChecks = []suites.Check{
 			c.expectIn(t, "the pages of filter "+c.scope()+" with count=3", all, c.users)
 			if sorted {
 				if p := sortProblem(t, c, all, "userName", false); p != "" {
-					t.Errorf("pages of %s with sortBy=userName, in order: %s", c.scope(), p)
+					t.Errorf("the pages of filter %s with sortBy=userName, in order: %s", c.scope(), p)
 				}
 			}
 		},

@@ -190,7 +190,13 @@ func sortProblem(t *suites.T, c *filterCorpus, got []Obj, path string, desc bool
 			if ce {
 				how = "case-sensitively (the schema says caseExact)"
 			}
-			return fmt.Sprintf("%s comes before %s (%s compared %s, no value last when ascending and first when descending)",
+			for _, u := range got {
+				if _, ok := sortKey(u, path); !ok {
+					how += "; users without a value come last ascending, first descending"
+					break
+				}
+			}
+			return fmt.Sprintf("%s comes before %s (%s compared %s)",
 				sortShow(c, got[i-1:i], path), sortShow(c, got[i:i+1], path), path, how)
 		}
 	}

@@ -44,6 +44,7 @@ var filterChecks = []suites.Check{
 				Obj{"userName": "banana", "title": "manager"},
 				Obj{"userName": "cherry"},
 				Obj{"userName": "grape", "title": "engineering manager"})
+			c.lenient = true
 			for _, fc := range []filterCase{
 				filterAtom(t, "userName", "ne", c.users[0].Str("userName")),
 				filterAtom(t, "userName", "co", "an"),
@@ -55,6 +56,7 @@ var filterChecks = []suites.Check{
 			} {
 				c.run(t, fc)
 			}
+			c.done(t)
 		},
 	},
 	{
@@ -72,9 +74,11 @@ var filterChecks = []suites.Check{
 			// An empty string is not a value: sent where the target takes
 			// it, it must not count as present.
 			filterAddEmpty(t, c, "title")
+			c.lenient = true
 			for _, path := range []string{"title", "name", "emails"} {
 				c.run(t, filterPresent(path))
 			}
+			c.done(t)
 		},
 	},
 	{
@@ -87,6 +91,7 @@ var filterChecks = []suites.Check{
 			c := filterTimeCorpus(t)
 			filterTimeOps(t, c)
 			filterIntegerOps(t, c)
+			c.done(t)
 		},
 	},
 	{
@@ -96,30 +101,30 @@ var filterChecks = []suites.Check{
 		Level: suites.Must, Kind: suites.Example, Requires: filterRequires,
 		Labels: []string{"area:filter", "tier:core"}, Covers: []string{"S92"},
 		Run: func(t *suites.T) {
-			c := filterMake(t, "pc-f",
-				Obj{"userName": "a-e", "title": "alpha", "userType": "employee"},
-				Obj{"userName": "a-c", "title": "alpha", "userType": "contractor"},
-				Obj{"userName": "b-e", "title": "beta", "userType": "employee"},
-				Obj{"userName": "b-c", "title": "beta", "userType": "contractor"},
-				Obj{"userName": "g-e", "title": "gamma", "userType": "employee"})
-			title := func(v string) func(Obj) bool { return filterAtom(t, "title", "eq", v).match }
-			emp := filterAtom(t, "userType", "eq", "employee").match
-			con := filterAtom(t, "userType", "eq", "contractor").match
-			a, b, g := title("alpha"), title("beta"), title("gamma")
+			// The attributes are the ones every filtering target supports:
+			// userName sw for the first letter, displayName eq for the kind.
+			kind := func(n, k string) Obj { return Obj{"userName": n, "displayName": k} }
+			c := filterMake(t, "pc-f", kind("a-e", "employee"), kind("a-c", "contractor"),
+				kind("b-e", "employee"), kind("b-c", "contractor"), kind("g-e", "employee"))
+			c.lenient = true
+			letter := func(l string) filterCase { return filterAtom(t, "userName", "sw", c.tag+"-"+l) }
+			a, b, g := letter("a"), letter("b"), letter("g")
+			emp, con := filterAtom(t, "displayName", "eq", "employee"), filterAtom(t, "displayName", "eq", "contractor")
 			for _, fc := range []filterCase{
-				{`title eq "alpha" or title eq "beta" and userType eq "employee"`,
-					func(u Obj) bool { return a(u) || b(u) && emp(u) }},
-				{`(title eq "alpha" or title eq "beta") and userType eq "employee"`,
-					func(u Obj) bool { return (a(u) || b(u)) && emp(u) }},
-				{`userType eq "contractor" and title eq "beta" or title eq "gamma"`,
-					func(u Obj) bool { return con(u) && b(u) || g(u) }},
-				{`title eq "gamma" or not (userType eq "employee")`,
-					func(u Obj) bool { return g(u) || !emp(u) }},
-				{`not (title eq "alpha" or title eq "beta") and userType eq "employee"`,
-					func(u Obj) bool { return !(a(u) || b(u)) && emp(u) }},
+				{a.expr + " or " + b.expr + " and " + emp.expr,
+					func(u Obj) bool { return a.match(u) || b.match(u) && emp.match(u) }},
+				{"(" + a.expr + " or " + b.expr + ") and " + emp.expr,
+					func(u Obj) bool { return (a.match(u) || b.match(u)) && emp.match(u) }},
+				{con.expr + " and " + b.expr + " or " + g.expr,
+					func(u Obj) bool { return con.match(u) && b.match(u) || g.match(u) }},
+				{g.expr + " or not (" + emp.expr + ")",
+					func(u Obj) bool { return g.match(u) || !emp.match(u) }},
+				{"not (" + a.expr + " or " + b.expr + ") and " + emp.expr,
+					func(u Obj) bool { return !(a.match(u) || b.match(u)) && emp.match(u) }},
 			} {
 				c.run(t, fc)
 			}
+			c.done(t)
 		},
 	},
 	{
@@ -136,15 +141,16 @@ var filterChecks = []suites.Check{
 					Obj{"value": tag + "-h@example.org", "type": "home"},
 					Obj{"value": tag + "-h@example.com", "type": "work"}}},
 				Obj{"userName": "none"})
+			c.lenient = true
 			c.run(t, filterAtom(t, "emails.value", "eq", tag+"-h@example.com"))
 			c.run(t, filterAtom(t, "emails.type", "eq", "home"))
 			f := c.where(`emails[type eq "work" and value co "@example.org"]`)
-			r := get(t, Session(t).Disc.Endpoint(URNUser), url.Values{"filter": {f}})
+			r := c.get(t, f, nil)
 			if r.Status == 400 {
 				t.Logf("%s: the target does not support value filters in brackets, which RFC 7644 §3.4.2.2 leaves optional (MAY)%s", line(r), bodyHint(r))
+				c.done(t)
 				return
 			}
-			mustStatus(t, r, 200)
 			work := filterAtom(t, "type", "eq", "work").match
 			org := filterAtom(t, "value", "co", "@example.org").match
 			want := c.matching(func(u Obj) bool {
@@ -155,7 +161,7 @@ var filterChecks = []suites.Check{
 				}
 				return false
 			})
-			c.expectIn(t, "filter "+f, object(t, r).Objs("Resources"), want)
+			c.expectIn(t, "filter "+f, filterListOf(t, r).Objs("Resources"), want)
 		},
 	},
 	{
@@ -165,14 +171,13 @@ var filterChecks = []suites.Check{
 		Level: suites.Must, Kind: suites.Example, Requires: filterRequires,
 		Labels: []string{"area:filter", "tier:core"}, Covers: []string{"S94"},
 		Run: func(t *suites.T) {
-			c := filterMake(t, "pc-f", Obj{"userName": "one", "title": "engineer"}, Obj{"userName": "two", "title": "manager"})
+			c := filterMake(t, "pc-f", Obj{"userName": "one"}, Obj{"userName": "two"})
 			name := filterLit(c.users[0].Str("userName"))
 			for _, f := range []string{
 				"USERNAME EQ " + name,
 				"userName Eq " + name,
 				"username eq " + name,
-				c.where(`TITLE Co "engineer"`),
-				"USERNAME SW " + filterLit(c.tag+"-") + ` AND NOT (Title Eq "manager")`,
+				"UserName Sw " + filterLit(c.tag+"-") + " AND NOT (USERNAME eQ " + filterLit(c.users[1].Str("userName")) + ")",
 			} {
 				c.expect(t, f, c.users[:1])
 			}
@@ -221,16 +226,17 @@ var filterChecks = []suites.Check{
 				Obj{"userName": "e2", URNEnterprise: Obj{attr: v + "-702"}},
 				Obj{"userName": "e0"})
 			full := URNEnterprise + ":" + attr
+			c.lenient = true
 			c.run(t, filterAtom(t, full, "eq", v+"-701"))
 			c.run(t, filterAtom(t, full, "sw", v+"-70"))
+			c.done(t)
 			f := c.where(attr + " eq " + filterLit(v+"-702"))
-			r := get(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {f}})
+			r := c.get(t, f, nil)
 			if r.Status == 400 {
 				t.Logf("%s: the short name %q is not accepted; RFC 7644 §3.10 asks clients to use the URN-qualified name", line(r), attr)
 				return
 			}
-			mustStatus(t, r, 200)
-			got := object(t, r).Objs("Resources")
+			got := filterListOf(t, r).Objs("Resources")
 			want := c.matching(filterAtom(t, full, "eq", v+"-702").match)
 			if len(got) == 0 {
 				t.Logf("filter %s matched nothing: the target does not resolve the short name %q (clients SHOULD use the URN-qualified name)", f, attr)
@@ -352,7 +358,7 @@ var filterChecks = []suites.Check{
 				c.add(t, Obj{"userName": fmt.Sprintf("u%02d", i)})
 			}
 			f := c.scope()
-			r := get(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {f}})
+			r := c.get(t, f, nil)
 			if r.Status == 400 {
 				if st := scimType(r); st != "tooMany" {
 					t.Errorf("filter %s matching %d users (maxResults %d): %s with scimType %q; expected \"tooMany\"", f, max+1, max, line(r), st)
@@ -378,17 +384,13 @@ var filterChecks = []suites.Check{
 		Run: func(t *suites.T) {
 			var bodies []Obj
 			for i := range 6 {
-				title := "odd"
-				if i%2 == 0 {
-					title = "even"
-				}
-				bodies = append(bodies, Obj{"userName": fmt.Sprintf("u%d", i), "title": title})
+				bodies = append(bodies, Obj{"userName": fmt.Sprintf("%s-%d", []string{"even", "odd"}[i%2], i)})
 			}
 			c := filterMake(t, "pc-f", bodies...)
-			f := c.where(`title eq "even"`)
-			want := len(c.matching(filterAtom(t, "title", "eq", "even").match))
+			f := "userName sw " + filterLit(c.tag+"-even")
+			want := len(c.matching(filterAtom(t, "userName", "sw", c.tag+"-even").match))
 			for _, start := range []string{"1", "2"} {
-				o := filterQuery(t, f, url.Values{"startIndex": {start}, "count": {"1"}})
+				o := c.list(t, f, url.Values{"startIndex": {start}, "count": {"1"}})
 				if n, _ := pageInt(o.Get("totalResults")); n != want {
 					t.Errorf("filter %s with startIndex=%s&count=1 answered totalResults %s; expected %d, the users matching the filter", f, start, compact(o.Get("totalResults")), want)
 				}
@@ -417,11 +419,13 @@ var filterChecks = []suites.Check{
 				Obj{"userName": "u4", "title": "gamma beta", "userType": "contractor", "nickName": "ann"},
 				Obj{"userName": "u5", "title": "delta", "userType": "employee",
 					"emails": []any{Obj{"value": mail + "-5@example.com", "type": "work"}}})
+			c.lenient = true
 			for _, fc := range filterTable(t) {
 				if !c.run(t, fc) {
 					return
 				}
 			}
+			c.done(t)
 		},
 	},
 }
@@ -523,8 +527,10 @@ func filterCaseExactAttr(t *suites.T, c *filterCorpus) {
 		t.Logf("the target did not keep %s %q: case-sensitive comparison left out", path, value)
 		return
 	}
-	c.expect(t, c.where(path+" eq "+filterLit(stored[0])), []Obj{u})
-	c.expect(t, c.where(path+" eq "+filterLit(filterSwapCase(stored[0]))), nil)
+	c.lenient = true
+	if c.expect(t, c.where(path+" eq "+filterLit(stored[0])), []Obj{u}) && c.declined == 0 {
+		c.expect(t, c.where(path+" eq "+filterLit(filterSwapCase(stored[0]))), nil)
+	}
 }
 
 // filterHas is Discovery.Has without the reason.
@@ -558,6 +564,7 @@ func filterTypedPath(e *Env, typ string) string {
 // clock with one-second resolution to tick), at most six users.
 func filterTimeCorpus(t *suites.T) *filterCorpus {
 	c := filterMake(t, "pc-f")
+	c.lenient = true
 	distinct := map[time.Time]bool{}
 	for i := 0; len(distinct) < 3 && i < 6; i++ {
 		if len(distinct) < i {
@@ -598,7 +605,10 @@ func filterTimeOps(t *suites.T, c *filterCorpus) {
 	}
 	for _, op := range []string{"gt", "ge", "lt", "le"} {
 		f := c.where("meta.lastModified " + op + " " + filterLit(pivotText))
-		got := filterAll(t, f)
+		got, ok := c.all(t, f)
+		if !ok {
+			continue
+		}
 		var want, sure []Obj
 		for i, u := range c.users {
 			cmp := times[i].Compare(pivot)
@@ -630,7 +640,8 @@ func filterOnly(got, us []Obj) []Obj {
 }
 
 // filterIntegerOps compares an integer attribute, if the target's User
-// schema (or enterprise extension) declares a writable one.
+// schema (or enterprise extension) declares a writable one, on users it adds
+// to the corpus.
 func filterIntegerOps(t *suites.T, c *filterCorpus) {
 	e := Session(t)
 	path := ""
@@ -652,7 +663,6 @@ func filterIntegerOps(t *suites.T, c *filterCorpus) {
 		t.Logf("the target's User schema declares no writable integer attribute: integer comparison left out")
 		return
 	}
-	n := filterMake(t, "pc-f")
 	for _, v := range []int{7, 30, 200} {
 		body := Obj{"userName": fmt.Sprintf("n%d", v)}
 		if rest, ok := cutURN(path, URNEnterprise); ok {
@@ -660,7 +670,7 @@ func filterIntegerOps(t *suites.T, c *filterCorpus) {
 		} else {
 			body[path] = v
 		}
-		n.add(t, body)
+		c.add(t, body)
 	}
 	num := func(u Obj) (int, bool) {
 		o, p := u, path
@@ -671,7 +681,7 @@ func filterIntegerOps(t *suites.T, c *filterCorpus) {
 	}
 	for _, op := range []string{"gt", "ge", "lt", "le"} {
 		// 30 against 200 tells numeric from lexicographic order ("30" > "200").
-		n.expect(t, n.where(path+" "+op+" 30"), n.matching(func(u Obj) bool {
+		c.expect(t, c.where(path+" "+op+" 30"), c.matching(func(u Obj) bool {
 			v, ok := num(u)
 			switch op {
 			case "gt":

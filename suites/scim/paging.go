@@ -21,7 +21,7 @@ var pageChecks = []suites.Check{
 		Run: func(t *suites.T) {
 			c := pageCorpus(t, 5)
 			q := pageSorted(t, url.Values{"startIndex": {"1"}, "count": {"2"}})
-			o := filterQuery(t, c.scope(), q)
+			o := c.list(t, c.scope(), q)
 			page := o.Objs("Resources")
 			what := "filter " + c.scope() + " with " + pageParams(q)
 			pageHeader(t, what, o, len(c.users), 1, len(page))
@@ -50,7 +50,7 @@ var pageChecks = []suites.Check{
 			start := 1
 			for range 10 {
 				q := pageSorted(t, url.Values{"startIndex": {strconv.Itoa(start)}, "count": {"3"}})
-				o := filterQuery(t, c.scope(), q)
+				o := c.list(t, c.scope(), q)
 				page := o.Objs("Resources")
 				if len(page) > 3 {
 					t.Errorf("filter %s with %s returned %d resources; expected at most 3", c.scope(), pageParams(q), len(page))
@@ -84,10 +84,10 @@ var pageChecks = []suites.Check{
 		Labels: []string{"area:paging", "tier:core"}, Covers: []string{"S106"},
 		Run: func(t *suites.T) {
 			c := pageCorpus(t, 3)
-			ref := filterQuery(t, c.scope(), pageSorted(t, url.Values{"startIndex": {"1"}}))
+			ref := c.list(t, c.scope(), pageSorted(t, url.Values{"startIndex": {"1"}}))
 			for _, si := range []string{"0", "-1"} {
 				q := pageSorted(t, url.Values{"startIndex": {si}})
-				o := filterQuery(t, c.scope(), q)
+				o := c.list(t, c.scope(), q)
 				what := "filter " + c.scope() + " with " + pageParams(q)
 				c.expectIn(t, what+" (compared with startIndex=1)", o.Objs("Resources"), ref.Objs("Resources"))
 				if s, ok := pageInt(o.Get("startIndex")); o.Has("startIndex") && (!ok || s != 1) {
@@ -128,7 +128,7 @@ var pageChecks = []suites.Check{
 			e := Session(t)
 			c := pageCorpus(t, 3)
 			q := url.Values{"count": {"100000"}}
-			r := get(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {c.scope()}, "count": q["count"]})
+			r := c.get(t, c.scope(), q)
 			mustStatus(t, r, 200)
 			o := object(t, r)
 			page := o.Objs("Resources")
@@ -158,7 +158,7 @@ var pageChecks = []suites.Check{
 		Run: func(t *suites.T) {
 			c := pageCorpus(t, 3)
 			for _, q := range []url.Values{{}, {"startIndex": {"1"}, "count": {"2"}}} {
-				o := filterQuery(t, c.scope(), q)
+				o := c.list(t, c.scope(), q)
 				what := "filter " + c.scope()
 				if len(q) > 0 {
 					what += " with " + pageParams(q)
@@ -243,7 +243,7 @@ func pageHeader(t *suites.T, what string, o Obj, total, start, n int) {
 // pageEmpty queries the corpus with q and expects 200, totalResults equal
 // to the corpus and no resources (an empty or absent Resources).
 func pageEmpty(t *suites.T, c *filterCorpus, q url.Values) {
-	r := get(t, Session(t).Disc.Endpoint(URNUser), url.Values{"filter": {c.scope()}, "count": q["count"], "startIndex": q["startIndex"]})
+	r := c.get(t, c.scope(), q)
 	what := "filter " + c.scope() + " with " + pageParams(q)
 	if r.Status != 200 {
 		t.Fatalf("%s: %s; expected 200 with no resources%s", what, line(r), bodyHint(r))

@@ -97,8 +97,7 @@ var sortChecks = []suites.Check{
 				t.Skipf("not applicable: the target advertises sort.supported=true; SCIM-SORT-001 to 004 check its sorting")
 			}
 			c := pageCorpus(t, 3)
-			q := url.Values{"filter": {c.scope()}, "sortBy": {"userName"}, "sortOrder": {"descending"}}
-			r := get(t, e.Disc.Endpoint(URNUser), q)
+			r := c.get(t, c.scope(), url.Values{"sortBy": {"userName"}, "sortOrder": {"descending"}})
 			switch {
 			case r.Status == 501:
 				t.Logf("%s: sorting refused as not implemented, which is allowed", line(r))
@@ -123,7 +122,7 @@ func sortCorpus(t *suites.T) *filterCorpus {
 // sortExpect lists the corpus with the sort parameters q and fails the
 // check unless every user comes back once, in order of path.
 func sortExpect(t *suites.T, c *filterCorpus, path string, q url.Values, desc bool) {
-	got := filterOnly(filterQuery(t, c.scope(), q).Objs("Resources"), c.users)
+	got := filterOnly(c.list(t, c.scope(), q).Objs("Resources"), c.users)
 	what := "filter " + c.scope() + " with " + pageParams(q)
 	if !c.expectIn(t, what, got, c.users) {
 		return

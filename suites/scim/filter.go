@@ -489,39 +489,15 @@ func filterSwapCase(s string) string {
 // the target's schema, if it declares one: eq with the stored value matches,
 // eq with its case swapped does not.
 func filterCaseExactAttr(t *suites.T, c *filterCorpus) {
-	e := Session(t)
-	path := ""
-	for _, urn := range []string{URNUser, URNEnterprise} {
-		s := e.Disc.Schema(urn)
-		if s == nil || urn == URNEnterprise && !filterHas(e, suites.CapEnterpriseUser) {
-			continue
-		}
-		for _, a := range s.Attributes {
-			if a.CaseExact && a.Type == "string" && !a.MultiValued && a.Mutability == "readWrite" &&
-				(a.Returned == "default" || a.Returned == "always") && !strings.EqualFold(a.Name, "userName") {
-				path = a.Name
-				if urn == URNEnterprise {
-					path = URNEnterprise + ":" + a.Name
-				}
-				break
-			}
-		}
-		if path != "" {
-			break
-		}
-	}
+	path := filterFindAttr(Session(t), "string", func(a Attribute) bool {
+		return a.CaseExact && !strings.EqualFold(a.Name, "userName")
+	})
 	if path == "" {
 		t.Logf("the target's User schema declares no writable caseExact=true string attribute: case-sensitive comparison left out")
 		return
 	}
 	value := "PcCase-" + c.tag
-	body := Obj{"userName": "exact"}
-	if rest, ok := cutURN(path, URNEnterprise); ok {
-		body[URNEnterprise] = Obj{rest: value}
-	} else {
-		body[path] = value
-	}
-	u := c.add(t, body)
+	u := c.add(t, filterSet(Obj{"userName": "exact"}, path, value))
 	stored := filterValues(u, path)
 	if len(stored) == 0 {
 		t.Logf("the target did not keep %s %q: case-sensitive comparison left out", path, value)
@@ -531,6 +507,40 @@ func filterCaseExactAttr(t *suites.T, c *filterCorpus) {
 	if c.expect(t, c.where(path+" eq "+filterLit(stored[0])), []Obj{u}) && c.declined == 0 {
 		c.expect(t, c.where(path+" eq "+filterLit(filterSwapCase(stored[0]))), nil)
 	}
+}
+
+// filterFindAttr returns the path of the first attribute of type typ for
+// which ok holds among the singular, readWrite, returned attributes of the
+// User schema, then of the enterprise extension when the target offers it
+// (URN-qualified); "" if there is none.
+func filterFindAttr(e *Env, typ string, ok func(Attribute) bool) string {
+	for _, urn := range []string{URNUser, URNEnterprise} {
+		s := e.Disc.Schema(urn)
+		if s == nil || urn == URNEnterprise && !filterHas(e, suites.CapEnterpriseUser) {
+			continue
+		}
+		for _, a := range s.Attributes {
+			if a.Type == typ && !a.MultiValued && a.Mutability == "readWrite" &&
+				(a.Returned == "default" || a.Returned == "always") && ok(a) {
+				if urn == URNEnterprise {
+					return URNEnterprise + ":" + a.Name
+				}
+				return a.Name
+			}
+		}
+	}
+	return ""
+}
+
+// filterSet sets the value at path in a user body; a URN-qualified
+// enterprise path goes into the extension object. It returns body.
+func filterSet(body Obj, path string, v any) Obj {
+	if rest, ok := cutURN(path, URNEnterprise); ok {
+		body[URNEnterprise] = Obj{rest: v}
+	} else {
+		body[path] = v
+	}
+	return body
 }
 
 // filterHas is Discovery.Has without the reason.
@@ -643,34 +653,13 @@ func filterOnly(got, us []Obj) []Obj {
 // schema (or enterprise extension) declares a writable one, on users it adds
 // to the corpus.
 func filterIntegerOps(t *suites.T, c *filterCorpus) {
-	e := Session(t)
-	path := ""
-	for _, urn := range []string{URNUser, URNEnterprise} {
-		s := e.Disc.Schema(urn)
-		if s == nil || urn == URNEnterprise && !filterHas(e, suites.CapEnterpriseUser) {
-			continue
-		}
-		for _, a := range s.Attributes {
-			if a.Type == "integer" && !a.MultiValued && a.Mutability == "readWrite" && path == "" {
-				path = a.Name
-				if urn == URNEnterprise {
-					path = URNEnterprise + ":" + a.Name
-				}
-			}
-		}
-	}
+	path := filterFindAttr(Session(t), "integer", func(Attribute) bool { return true })
 	if path == "" {
 		t.Logf("the target's User schema declares no writable integer attribute: integer comparison left out")
 		return
 	}
 	for _, v := range []int{7, 30, 200} {
-		body := Obj{"userName": fmt.Sprintf("n%d", v)}
-		if rest, ok := cutURN(path, URNEnterprise); ok {
-			body[URNEnterprise] = Obj{rest: v}
-		} else {
-			body[path] = v
-		}
-		c.add(t, body)
+		c.add(t, filterSet(Obj{"userName": fmt.Sprintf("n%d", v)}, path, v))
 	}
 	num := func(u Obj) (int, bool) {
 		o, p := u, path

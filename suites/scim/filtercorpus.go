@@ -122,7 +122,7 @@ func (c *filterCorpus) list(t *suites.T, f string, extra url.Values) Obj {
 }
 
 // filterListOf is the ListResponse of r, stopping the check when r is not
-// 200 with one.
+// 200 with one. query in helpers.go uses it too.
 func filterListOf(t *suites.T, r *target.Response) Obj {
 	if r.Status != 200 {
 		t.Fatalf("%s; expected 200 with a ListResponse%s", line(r), bodyHint(r))

@@ -615,7 +615,7 @@ func filterTimeOps(t *suites.T, c *filterCorpus) {
 	}
 	for _, op := range []string{"gt", "ge", "lt", "le"} {
 		f := c.where("meta.lastModified " + op + " " + filterLit(pivotText))
-		got, ok := c.all(t, f)
+		got, ok := c.all(t, f, nil)
 		if !ok {
 			continue
 		}

@@ -141,14 +141,18 @@ func filterDeclined(r *target.Response) bool {
 	return r.Status == 400 && scimType(r) == "invalidFilter"
 }
 
-// all returns every user the target answers for filter f, following the
-// pages when the target returns fewer than totalResults at once. In a
+// all returns every user the target answers for filter f with the extra
+// parameters (sortBy), following the pages when the target returns fewer
+// than totalResults at once. In a
 // lenient corpus a filter the target declines is logged and ok is false.
-func (c *filterCorpus) all(t *suites.T, f string) (all []Obj, ok bool) {
+func (c *filterCorpus) all(t *suites.T, f string, extra url.Values) (all []Obj, ok bool) {
 	c.tried++
 	start := 1
 	for range 20 {
 		q := url.Values{}
+		for k, v := range extra {
+			q[k] = v
+		}
 		if start > 1 {
 			q.Set("startIndex", strconv.Itoa(start))
 		}
@@ -180,7 +184,7 @@ func (c *filterCorpus) done(t *suites.T) {
 // expect fails the check unless filter f returns exactly the users of want
 // (compared by id). It returns false when it failed.
 func (c *filterCorpus) expect(t *suites.T, f string, want []Obj) bool {
-	got, ok := c.all(t, f)
+	got, ok := c.all(t, f, nil)
 	return !ok || c.expectIn(t, "filter "+f, got, want)
 }
 

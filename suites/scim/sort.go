@@ -97,12 +97,14 @@ var sortChecks = []suites.Check{
 				t.Skipf("not applicable: the target advertises sort.supported=true; SCIM-SORT-001 to 004 check its sorting")
 			}
 			c := pageCorpus(t, 3)
-			r := c.get(t, c.scope(), url.Values{"sortBy": {"userName"}, "sortOrder": {"descending"}})
+			q := url.Values{"sortBy": {"userName"}, "sortOrder": {"descending"}}
+			r := c.get(t, c.scope(), q)
 			switch {
 			case r.Status == 501:
 				t.Logf("%s: sorting refused as not implemented, which is allowed", line(r))
 			case r.Status == 200:
-				c.expectIn(t, "filter "+c.scope()+" with sortBy=userName", object(t, r).Objs("Resources"), c.users)
+				all, _ := c.all(t, c.scope(), q)
+				c.expectIn(t, "filter "+c.scope()+" with sortBy=userName", all, c.users)
 			default:
 				t.Errorf("%s for a list with sortBy on a target without sorting; expected 200 (sortBy ignored) or 501%s", line(r), bodyHint(r))
 			}
@@ -119,10 +121,11 @@ func sortCorpus(t *suites.T) *filterCorpus {
 	return filterMake(t, "pc-s", bodies...)
 }
 
-// sortExpect lists the corpus with the sort parameters q and fails the
-// check unless every user comes back once, in order of path.
+// sortExpect lists the corpus with the sort parameters q (all pages) and
+// fails the check unless every user comes back once, in order of path.
 func sortExpect(t *suites.T, c *filterCorpus, path string, q url.Values, desc bool) {
-	got := filterOnly(c.list(t, c.scope(), q).Objs("Resources"), c.users)
+	all, _ := c.all(t, c.scope(), q)
+	got := filterOnly(all, c.users)
 	what := "filter " + c.scope() + " with " + pageParams(q)
 	if !c.expectIn(t, what, got, c.users) {
 		return

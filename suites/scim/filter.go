@@ -132,7 +132,7 @@ var filterChecks = []suites.Check{
 		Spec:  "RFC 7644 §3.4.2.2",
 		Rule:  `If the specified attribute in a filter expression is a multi-valued attribute, the filter matches if any of the values of the specified attribute match the specified criterion [...] [ ] Complex attribute filter grouping: Service providers MAY support complex filters where expressions MUST be applied to the same value of a parent attribute [...]`,
 		Level: suites.Must, Kind: suites.Example, Requires: filterRequires,
-		Labels: []string{"area:filter", "tier:core", "dialect:entra", "dialect:okta"}, Covers: []string{"S93"},
+		Labels: []string{"area:filter", "tier:core"}, Covers: []string{"S93"},
 		Run: func(t *suites.T) {
 			tag := Session(t).Name("pc-mail")
 			c := filterMake(t, "pc-f",

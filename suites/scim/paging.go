@@ -43,7 +43,7 @@ var pageChecks = []suites.Check{
 		Spec:  "RFC 7644 §3.4.2.4",
 		Rule:  `Given the example above, to continue paging, set the startIndex to 11 and re-fetch, i.e., /Users?startIndex=11&count=10. [derived: with the results unchanged and a sortBy for a stable order, the pages together hold every result exactly once. Without sorting RFC 7644 says clients MUST be prepared to handle inconsistent results, so only what is missing is reported.]`,
 		Level: suites.Should, Kind: suites.Sequence, Requires: filterRequires,
-		Labels: []string{"area:paging", "tier:core", "dialect:entra", "dialect:okta"}, Covers: []string{"S105"},
+		Labels: []string{"area:paging", "tier:core", "dialect:okta"}, Covers: []string{"S105"},
 		Run: func(t *suites.T) {
 			c := pageCorpus(t, 7)
 			var all []Obj

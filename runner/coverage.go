@@ -21,19 +21,11 @@ func uncovered() map[string]string {
 		"S22": "not a check: a base URL with a query string is refused when the run is configured (target.New)",
 	}
 	pending := map[string]string{
-		"pending: filter suite":                   "S88-S103",
-		"pending: paging suite":                   "S104-S110",
-		"pending: sort suite":                     "S111-S115",
 		"pending: stateful property-based fuzzer": "S146-S151",
 	}
-	// Lines the IdP dialect packs cover already.
-	dialectCovered := map[string]bool{"S48": true, "S51": true, "S52": true, "S54": true, "S64": true, "S65": true,
-		"S72": true, "S73": true, "S74": true, "S97": true, "S98": true, "S104": true}
 	for reason, span := range pending {
 		for _, l := range expand(span) {
-			if !dialectCovered[l] {
-				out[l] = reason
-			}
+			out[l] = reason
 		}
 	}
 	return out

@@ -86,23 +86,35 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultBulkMaxOpsIgnored:       "SCIM-BULK-008",
 	reftarget.FaultBulkNoBulkIDEcho:        "SCIM-BULK-001",
 	reftarget.FaultBulkErrorNoResponse:     "SCIM-BULK-005",
+	reftarget.FaultFilterCaseSensitive:     "SCIM-FILTER-008",
+	reftarget.FaultPagingZeroBased:         "SCIM-PAGE-001",
+	reftarget.FaultSortIgnored:             "SCIM-SORT-001",
+	reftarget.FaultFilterOpCaseSensitive:   "SCIM-FILTER-007",
+	reftarget.FaultFilterNoMatch404:        "SCIM-FILTER-011",
+	reftarget.FaultFilterTotalUnfiltered:   "SCIM-FILTER-015",
+	reftarget.FaultFilterPresentEmpty:      "SCIM-FILTER-003",
+	reftarget.FaultPageCountZeroIgnored:    "SCIM-PAGE-004",
+	reftarget.FaultSortDescendingIgnored:   "SCIM-SORT-002",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
 // PATCH, groups, Bulk, and the stateful fuzzer).
 var pending = map[reftarget.Fault]string{
-	reftarget.FaultFilterCaseSensitive: "filter suite",
-	reftarget.FaultPagingZeroBased:     "paging suite",
-	reftarget.FaultSortIgnored:         "sort suite",
-	reftarget.FaultUniquenessRace:      "stateful fuzzer (concurrency)",
-	reftarget.FaultFilterCacheStale:    "stateful fuzzer (sequences)",
+	reftarget.FaultUniquenessRace:   "stateful fuzzer (concurrency)",
+	reftarget.FaultFilterCacheStale: "stateful fuzzer (sequences)",
 }
 
 // runCheck runs one check of the catalogue against a fresh reference target
 // with the given faults, over loopback HTTP, and returns its result.
 func runCheck(id string, faults ...reftarget.Fault) suites.Result {
 	GinkgoHelper()
-	srv, err := reftarget.Start(reftarget.Options{Faults: faults})
+	return runCheckWith(id, reftarget.Options{Faults: faults})
+}
+
+// runCheckWith is runCheck against a reference target started with opts.
+func runCheckWith(id string, opts reftarget.Options) suites.Result {
+	GinkgoHelper()
+	srv, err := reftarget.Start(opts)
 	Expect(err).NotTo(HaveOccurred())
 	defer srv.Close()
 	plan, err := runner.Plan(runner.Config{Selection: suites.Selection{Run: []string{id}}})

@@ -85,7 +85,7 @@ func (s *Server) spc(base string) map[string]any {
 		},
 		"filter":                map[string]any{"supported": true, "maxResults": s.opts.MaxResults},
 		"changePassword":        map[string]any{"supported": false},
-		"sort":                  map[string]any{"supported": true},
+		"sort":                  map[string]any{"supported": !s.opts.NoSort},
 		"etag":                  map[string]any{"supported": true},
 		"authenticationSchemes": schemes,
 		"meta": map[string]any{

@@ -84,6 +84,12 @@ const (
 	FaultBulkMaxOpsIgnored       Fault = "bulk-max-operations-ignored"
 	FaultBulkNoBulkIDEcho        Fault = "bulk-no-bulkid-echo"
 	FaultBulkErrorNoResponse     Fault = "bulk-error-no-response"
+	FaultFilterOpCaseSensitive   Fault = "filter-op-case-sensitive"
+	FaultFilterNoMatch404        Fault = "filter-no-match-404"
+	FaultFilterTotalUnfiltered   Fault = "filter-total-unfiltered"
+	FaultFilterPresentEmpty      Fault = "filter-pr-empty"
+	FaultPageCountZeroIgnored    Fault = "page-count-zero-ignored"
+	FaultSortDescendingIgnored   Fault = "sort-descending-ignored"
 )
 
 // FaultInfo describes one fault.
@@ -164,6 +170,12 @@ var faultInfos = []FaultInfo{
 	{FaultBulkMaxOpsIgnored, "more Bulk operations than maxOperations are processed instead of refused with 413"},
 	{FaultBulkNoBulkIDEcho, "Bulk operation results omit the bulkId of the request"},
 	{FaultBulkErrorNoResponse, "failed Bulk operations carry a status but no \"response\" error body"},
+	{FaultFilterOpCaseSensitive, "filter operators are recognised only in lower case (\"userName EQ\" answers 400)"},
+	{FaultFilterNoMatch404, "a filtered list that matches nothing answers 404 instead of 200 with totalResults 0"},
+	{FaultFilterTotalUnfiltered, "totalResults of a filtered list counts the whole collection, ignoring the filter"},
+	{FaultFilterPresentEmpty, "\"pr\" treats an empty string as a present value"},
+	{FaultPageCountZeroIgnored, "count=0 (and a negative count) is ignored and a full page is returned"},
+	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -381,6 +381,43 @@ var faultProbes = map[Fault]func(c *client) bool{
 		ops := bulkOps(c.do("POST", "/Bulk", bulk(0, bop("POST", "/Groups", "bad", map[string]any{"schemas": []any{uriGroup}}))))
 		return len(ops) == 1 && ops[0]["status"] == "400" && ops[0]["response"] != nil
 	},
+	FaultFilterOpCaseSensitive: func(c *client) bool {
+		c.createUser(user("op"))
+		r := c.do("GET", "/Users?filter="+url.QueryEscape(`userName EQ "op" AND title PR or userName Eq "op"`), nil)
+		return r.code == 200 && assert.ObjectsAreEqual([]string{"op"}, r.names())
+	},
+	FaultFilterNoMatch404: func(c *client) bool {
+		r := c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "nobody"`), nil)
+		return r.code == 200 && r.body["totalResults"] == float64(0)
+	},
+	FaultFilterTotalUnfiltered: func(c *client) bool {
+		c.createUser(user("t1"))
+		c.createUser(user("t2"))
+		r := c.do("GET", "/Users?count=1&filter="+url.QueryEscape(`userName sw "t"`), nil)
+		return r.body["totalResults"] == float64(2) &&
+			c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "t1"`), nil).body["totalResults"] == float64(1)
+	},
+	FaultFilterPresentEmpty: func(c *client) bool {
+		c.createUser(user("pe", "title", ""))
+		c.createUser(user("pf", "title", "T"))
+		return assert.ObjectsAreEqual([]string{"pf"}, c.do("GET", "/Users?filter="+url.QueryEscape("title pr"), nil).names())
+	},
+	FaultPageCountZeroIgnored: func(c *client) bool {
+		c.createUser(user("c0"))
+		for _, n := range []string{"0", "-3"} {
+			r := c.do("GET", "/Users?count="+n, nil)
+			if len(r.resources()) != 0 || r.body["totalResults"] != float64(1) {
+				return false
+			}
+		}
+		return true
+	},
+	FaultSortDescendingIgnored: func(c *client) bool {
+		c.createUser(user("a"))
+		c.createUser(user("c"))
+		c.createUser(user("b"))
+		return assert.ObjectsAreEqual([]string{"c", "b", "a"}, c.do("GET", "/Users?sortBy=userName&sortOrder=descending", nil).names())
+	},
 }
 
 func TestFaults(t *testing.T) {
@@ -416,6 +453,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultPatchFilterIgnored:    {FaultGroupRemoveFilterAll},
 		FaultPutCreates:            {},
 		FaultBulkNoBulkID:          {},
+		FaultSortDescendingIgnored: {FaultSortIgnored},
+		FaultSortIgnored:           {FaultSortDescendingIgnored},
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {

@@ -56,6 +56,40 @@ func parseFilter(s string) (fnode, *scimError) {
 	return parseFilterDepth(s, false)
 }
 
+// upperCaseOperator returns the first operator of a filter written in other
+// than lower case ("EQ", "And"), or "" (FaultFilterOpCaseSensitive).
+func upperCaseOperator(s string) string {
+	inStr := false
+	word := strings.Builder{}
+	flush := func() string {
+		w := word.String()
+		word.Reset()
+		if checkOp(strings.ToLower(w)) == nil || strings.EqualFold(w, "and") || strings.EqualFold(w, "or") || strings.EqualFold(w, "not") {
+			if w != strings.ToLower(w) {
+				return w
+			}
+		}
+		return ""
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case inStr && c == '\\':
+			i++
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == ' ' || c == '(' || c == ')' || c == '[' || c == ']':
+			if w := flush(); w != "" {
+				return w
+			}
+		default:
+			word.WriteByte(c)
+		}
+	}
+	return flush()
+}
+
 func parseFilterDepth(s string, inner bool) (fnode, *scimError) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -418,9 +452,12 @@ func (s *Server) compileAttr(t *fAttr, rt *resourceType, parent *attribute) (pre
 		return nil, err
 	}
 	op := t.op
+	prEmpty := s.has(FaultFilterPresentEmpty)
 	return func(v any) bool {
 		vals := present(get(v))
 		switch {
+		case op == "pr" && prEmpty:
+			return len(get(v)) > 0
 		case op == "pr":
 			return len(vals) > 0
 		case t.val == nil && op == "eq":

@@ -209,6 +209,9 @@ type listItem struct {
 func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[string]any, *scimError) {
 	preds := map[*resourceType]pred{}
 	if lq.hasFilter {
+		if op := upperCaseOperator(lq.filter); op != "" && s.has(FaultFilterOpCaseSensitive) {
+			return nil, invalidFilter("the operator %q is not supported", op)
+		}
 		node, err := parseFilter(lq.filter)
 		if err != nil {
 			return nil, err
@@ -222,8 +225,8 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		}
 	}
 	items := s.collect(rts, preds, base)
-	if lq.sortBy != "" && !s.has(FaultSortIgnored) {
-		s.sortItems(items, lq.sortBy, lq.descending)
+	if lq.sortBy != "" && !s.has(FaultSortIgnored) && !s.opts.NoSort {
+		s.sortItems(items, lq.sortBy, lq.descending && !s.has(FaultSortDescendingIgnored))
 	}
 	total := len(items)
 	start := lq.startIndex
@@ -242,7 +245,7 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		from = 0
 	}
 	count := s.opts.MaxResults
-	if lq.hasCount {
+	if lq.hasCount && (lq.count > 0 || !s.has(FaultPageCountZeroIgnored)) {
 		count = max(lq.count, 0)
 		count = min(count, s.opts.MaxResults)
 	}
@@ -260,6 +263,9 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 	respStart := start
 	if zeroBased {
 		respStart = lq.startIndex
+	}
+	if lq.hasFilter && s.has(FaultFilterTotalUnfiltered) {
+		total = s.count(rts)
 	}
 	return map[string]any{
 		"schemas":      []any{uriListResponse},
@@ -289,6 +295,17 @@ func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base
 		}
 	}
 	return items
+}
+
+// count returns the number of live resources of the given types.
+func (s *Server) count(rts []*resourceType) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	n := 0
+	for _, rt := range rts {
+		n += len(s.resources[rt.Name])
+	}
+	return n
 }
 
 // sortKey is the value a resource is sorted by.

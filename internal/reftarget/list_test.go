@@ -101,6 +101,15 @@ func TestSorting(t *testing.T) {
 	requireSCIMError(t, c.do("GET", "/Users?sortBy=userName&sortOrder=up", nil), http.StatusBadRequest, scimInvalidValue)
 }
 
+func TestNoSort(t *testing.T) {
+	c := newClientOpts(t, Options{NoSort: true})
+	assert.Equal(t, false, c.do("GET", "/ServiceProviderConfig", nil).get("sort.supported"))
+	c.createUser(user("b"))
+	c.createUser(user("a"))
+	r := c.do("GET", "/Users?sortBy=userName", nil).must(t, http.StatusOK)
+	assert.Equal(t, []string{"b", "a"}, r.names(), "sortBy is ignored: creation order")
+}
+
 func TestProjection(t *testing.T) {
 	c := newClient(t)
 	id := c.createUser(user("proj", "displayName", "P", "name", map[string]any{"givenName": "G", "familyName": "F"},

@@ -35,6 +35,9 @@ type Options struct {
 	// MaxResults is filter.maxResults: the largest page a list returns
 	// (default 200). A larger count is capped; totalResults stays exact.
 	MaxResults int
+	// NoSort makes the server one without sorting: ServiceProviderConfig
+	// says sort.supported=false and sortBy and sortOrder are ignored.
+	NoSort bool
 	// MaxBulkOperations is bulk.maxOperations (default 100).
 	MaxBulkOperations int
 	// MaxBulkPayload is bulk.maxPayloadSize in bytes (default 1 MiB).
@@ -462,6 +465,9 @@ func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resour
 		}
 	}
 	resp, err := s.search(rts, lq, base)
+	if err == nil && lq.hasFilter && resp["totalResults"] == 0 && s.has(FaultFilterNoMatch404) {
+		err = notFound("no resource matches the filter %q", lq.filter)
+	}
 	if err != nil {
 		s.writeError(w, err)
 		return

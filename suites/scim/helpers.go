@@ -175,15 +175,7 @@ func patch(t *suites.T, path string, ops ...Obj) *target.Response {
 // query GETs a list endpoint with query parameters and returns the
 // ListResponse, stopping the check unless the answer is 200 with one.
 func query(t *suites.T, path string, q url.Values) Obj {
-	r := get(t, path, q)
-	if r.Status != 200 {
-		t.Fatalf("%s; expected 200 with a ListResponse%s", line(r), bodyHint(r))
-	}
-	o := object(t, r)
-	if _, ok := o.Get("Resources").([]any); !ok && !isInteger(o.Get("totalResults")) {
-		t.Fatalf("%s: not a ListResponse (no Resources array, no totalResults): %s", line(r), compact(o))
-	}
-	return o
+	return filterListOf(t, get(t, path, q))
 }
 
 // resourcePath is the path of one resource: /Users/<id>.

@@ -276,7 +276,7 @@ var filterChecks = []suites.Check{
 			}
 			mustStatus(t, r, 200)
 			o := object(t, r)
-			if n, ok := pageInt(o.Get("totalResults")); !ok || n != 0 {
+			if n, ok := intOf(o.Get("totalResults")); !ok || n != 0 {
 				t.Errorf("%s with totalResults %s; expected 0", line(r), compact(o.Get("totalResults")))
 			}
 			if res := o.Get("Resources"); res != nil && len(o.List("Resources")) != 0 {
@@ -346,7 +346,7 @@ var filterChecks = []suites.Check{
 		Labels: []string{"area:filter", "tier:extended"}, Covers: []string{"S101"},
 		Run: func(t *suites.T) {
 			e := Session(t)
-			max, ok := pageInt(e.Disc.SPC.Get("filter", "maxResults"))
+			max, ok := intOf(e.Disc.SPC.Get("filter", "maxResults"))
 			switch {
 			case !ok:
 				t.Skipf("not applicable: the ServiceProviderConfig gives no integer filter.maxResults")
@@ -370,7 +370,7 @@ var filterChecks = []suites.Check{
 			if n := len(o.List("Resources")); n > max {
 				t.Errorf("filter %s: %s with %d resources; the ServiceProviderConfig says filter.maxResults is %d", f, line(r), n, max)
 			}
-			if n, _ := pageInt(o.Get("totalResults")); n != max+1 {
+			if n, _ := intOf(o.Get("totalResults")); n != max+1 {
 				t.Errorf("filter %s: %s with totalResults %s; expected %d, every match, when the page is cut at maxResults", f, line(r), compact(o.Get("totalResults")), max+1)
 			}
 		},
@@ -391,7 +391,7 @@ var filterChecks = []suites.Check{
 			want := len(c.matching(filterAtom(t, "userName", "sw", c.tag+"-even").match))
 			for _, start := range []string{"1", "2"} {
 				o := c.list(t, f, url.Values{"startIndex": {start}, "count": {"1"}})
-				if n, _ := pageInt(o.Get("totalResults")); n != want {
+				if n, _ := intOf(o.Get("totalResults")); n != want {
 					t.Errorf("filter %s with startIndex=%s&count=1 answered totalResults %s; expected %d, the users matching the filter", f, start, compact(o.Get("totalResults")), want)
 				}
 				if n := len(o.List("Resources")); n > 1 {
@@ -666,7 +666,7 @@ func filterIntegerOps(t *suites.T, c *filterCorpus) {
 		if rest, ok := cutURN(path, URNEnterprise); ok {
 			o, p = u.Obj(URNEnterprise), rest
 		}
-		return pageInt(o.Get(p))
+		return intOf(o.Get(p))
 	}
 	for _, op := range []string{"gt", "ge", "lt", "le"} {
 		// 30 against 200 tells numeric from lexicographic order ("30" > "200").

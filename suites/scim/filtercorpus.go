@@ -165,7 +165,7 @@ func (c *filterCorpus) all(t *suites.T, f string, extra url.Values) (all []Obj, 
 		o := filterListOf(t, r)
 		page := o.Objs("Resources")
 		all = append(all, page...)
-		total, _ := pageInt(o.Get("totalResults"))
+		total, _ := intOf(o.Get("totalResults"))
 		if len(page) == 0 || len(all) >= total {
 			break
 		}
@@ -234,20 +234,6 @@ func (c *filterCorpus) expectIn(t *suites.T, what string, got, want []Obj) bool 
 func filterLit(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
-}
-
-// pageInt reads a JSON integer.
-func pageInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		return int(i), err == nil
-	case float64:
-		return int(n), n == float64(int(n))
-	case int:
-		return n, true
-	}
-	return 0, false
 }
 
 // filterValues returns the non-empty string values at an attribute path of

@@ -132,3 +132,17 @@ func compact(v any) string {
 	}
 	return string(b)
 }
+
+// intOf returns a JSON number as an int, and whether it is an integer.
+func intOf(v any) (int, bool) {
+	switch n := v.(type) {
+	case json.Number:
+		i, err := n.Int64()
+		return int(i), err == nil
+	case float64:
+		return int(n), n == float64(int(n))
+	case int:
+		return n, true
+	}
+	return 0, false
+}

@@ -56,7 +56,7 @@ var pageChecks = []suites.Check{
 					t.Errorf("filter %s with %s returned %d resources; expected at most 3", c.scope(), pageParams(q), len(page))
 				}
 				all = append(all, page...)
-				total, _ := pageInt(o.Get("totalResults"))
+				total, _ := intOf(o.Get("totalResults"))
 				if len(page) == 0 || start+len(page) > total {
 					break
 				}
@@ -90,7 +90,7 @@ var pageChecks = []suites.Check{
 				o := c.list(t, c.scope(), q)
 				what := "filter " + c.scope() + " with " + pageParams(q)
 				c.expectIn(t, what+" (compared with startIndex=1)", o.Objs("Resources"), ref.Objs("Resources"))
-				if s, ok := pageInt(o.Get("startIndex")); o.Has("startIndex") && (!ok || s != 1) {
+				if s, ok := intOf(o.Get("startIndex")); o.Has("startIndex") && (!ok || s != 1) {
 					t.Errorf("%s answered startIndex %s; expected 1, the value %s is read as", what, compact(o.Get("startIndex")), si)
 				}
 			}
@@ -133,7 +133,7 @@ var pageChecks = []suites.Check{
 			o := object(t, r)
 			page := o.Objs("Resources")
 			pageHeader(t, "filter "+c.scope()+" with "+pageParams(q), o, len(c.users), 0, len(page))
-			if max, ok := pageInt(e.Disc.SPC.Get("filter", "maxResults")); ok && len(page) > max {
+			if max, ok := intOf(e.Disc.SPC.Get("filter", "maxResults")); ok && len(page) > max {
 				t.Errorf("%s returned %d resources; the ServiceProviderConfig says filter.maxResults is %d", line(r), len(page), max)
 			}
 		},
@@ -166,7 +166,7 @@ var pageChecks = []suites.Check{
 				if !hasString(o.Strs("schemas"), URNList) {
 					t.Errorf("%s: \"schemas\" is %s; expected [%q]", what, compact(o.Get("schemas")), URNList)
 				}
-				total, ok := pageInt(o.Get("totalResults"))
+				total, ok := intOf(o.Get("totalResults"))
 				if !ok {
 					t.Errorf("%s: totalResults is %s; expected an integer (REQUIRED)", what, compact(o.Get("totalResults")))
 				}
@@ -175,7 +175,7 @@ var pageChecks = []suites.Check{
 				}
 				if n := len(o.List("Resources")); n < total {
 					for _, f := range []string{"startIndex", "itemsPerPage"} {
-						if _, ok := pageInt(o.Get(f)); !ok {
+						if _, ok := intOf(o.Get(f)); !ok {
 							t.Errorf("%s returned %d of %d results but %s is %s; expected an integer (REQUIRED on a partial page)", what, n, total, f, compact(o.Get(f)))
 						}
 					}
@@ -220,12 +220,12 @@ func pageParams(q url.Values) string {
 // startIndex (when start > 0 and given) start. itemsPerPage and startIndex
 // are REQUIRED when the page is partial.
 func pageHeader(t *suites.T, what string, o Obj, total, start, n int) {
-	got, ok := pageInt(o.Get("totalResults"))
+	got, ok := intOf(o.Get("totalResults"))
 	if !ok || got != total {
 		t.Errorf("%s answered totalResults %s; expected %d, the users of this check", what, compact(o.Get("totalResults")), total)
 	}
 	partial := n < total
-	if ipp, ok := pageInt(o.Get("itemsPerPage")); ok && ipp != n {
+	if ipp, ok := intOf(o.Get("itemsPerPage")); ok && ipp != n {
 		t.Errorf("%s answered itemsPerPage %d with %d resources; expected them equal", what, ipp, n)
 	} else if !ok && partial {
 		t.Errorf("%s returned %d of %d results without an integer itemsPerPage (REQUIRED on a partial page)", what, n, total)
@@ -233,7 +233,7 @@ func pageHeader(t *suites.T, what string, o Obj, total, start, n int) {
 	if start <= 0 {
 		return
 	}
-	if si, ok := pageInt(o.Get("startIndex")); ok && si != start {
+	if si, ok := intOf(o.Get("startIndex")); ok && si != start {
 		t.Errorf("%s answered startIndex %d; expected %d", what, si, start)
 	} else if !ok && partial {
 		t.Errorf("%s returned %d of %d results without an integer startIndex (REQUIRED on a partial page)", what, n, total)
@@ -249,13 +249,13 @@ func pageEmpty(t *suites.T, c *filterCorpus, q url.Values) {
 		t.Fatalf("%s: %s; expected 200 with no resources%s", what, line(r), bodyHint(r))
 	}
 	o := object(t, r)
-	if n, ok := pageInt(o.Get("totalResults")); !ok || n != len(c.users) {
+	if n, ok := intOf(o.Get("totalResults")); !ok || n != len(c.users) {
 		t.Errorf("%s answered totalResults %s; expected %d, the users of this check", what, compact(o.Get("totalResults")), len(c.users))
 	}
 	if page := o.Objs("Resources"); len(page) > 0 {
 		t.Errorf("%s returned %d resources %s; expected none", what, len(page), c.labels(page))
 	}
-	if ipp, ok := pageInt(o.Get("itemsPerPage")); ok && ipp != 0 {
+	if ipp, ok := intOf(o.Get("itemsPerPage")); ok && ipp != 0 {
 		t.Errorf("%s answered itemsPerPage %d; expected 0", what, ipp)
 	}
 }

@@ -1,7 +1,6 @@
 package scim
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -40,10 +39,10 @@ var searchChecks = []suites.Check{
 				}
 				l := searchList(t, r)
 				what := fmt.Sprintf("%s (startIndex %d, count 2)", line(r), start)
-				if n, ok := searchInt(l.Get("totalResults")); !ok || n != 3 {
+				if n, ok := intOf(l.Get("totalResults")); !ok || n != 3 {
 					t.Errorf("%s: totalResults is %s; expected 3, the users whose userName starts with %q", what, compact(l.Get("totalResults")), tag)
 				}
-				if si, ok := searchInt(l.Get("startIndex")); ok && si != start {
+				if si, ok := intOf(l.Get("startIndex")); ok && si != start {
 					t.Errorf("%s: startIndex is %v; expected %d, as requested", what, si, start)
 				}
 				rs := l.Objs("Resources")
@@ -154,18 +153,6 @@ func searchList(t *suites.T, r *target.Response) Obj {
 		t.Fatalf("%s: not a ListResponse (no Resources array, no totalResults): %s", line(r), compact(l))
 	}
 	return l
-}
-
-// searchInt returns a JSON number as an int, and whether it was an integer.
-func searchInt(v any) (int, bool) {
-	switch n := v.(type) {
-	case json.Number:
-		i, err := n.Int64()
-		return int(i), err == nil
-	case float64:
-		return int(n), n == float64(int(n))
-	}
-	return 0, false
 }
 
 // searchSkipUnsupported skips the check when the target answers 501: RFC

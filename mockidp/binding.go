@@ -202,7 +202,7 @@ func parseAuthnRequestXML(b []byte, where string) (*AuthnRequest, error) {
 	}
 	root := doc.Root()
 	if root == nil {
-		return nil, fmt.Errorf("%s: no root element", where)
+		return nil, fmt.Errorf("%s: not XML: no root element", where)
 	}
 	if root.Tag != "AuthnRequest" || root.NamespaceURI() != nsProtocol {
 		return nil, fmt.Errorf("%s: root element is {%s}%s, want {%s}AuthnRequest", where, root.NamespaceURI(), root.Tag, nsProtocol)

@@ -28,9 +28,13 @@ var (
 func testIdentities(tb testing.TB) (trusted, untrusted *Identity) {
 	tb.Helper()
 	var err error
-	idpOnce.Do(func() { idp, err = GenerateIdentity("https://idp.provcheck.test/metadata", testNow.AddDate(0, 0, -1), nil) })
+	idpOnce.Do(func() {
+		idp, err = GenerateIdentity("https://idp.provcheck.test/metadata", testNow.AddDate(0, 0, -1), nil)
+	})
 	require.NoError(tb, err)
-	attackerOnce.Do(func() { attacker, err = GenerateIdentity("https://idp.provcheck.test/metadata", testNow.AddDate(0, 0, -1), nil) })
+	attackerOnce.Do(func() {
+		attacker, err = GenerateIdentity("https://idp.provcheck.test/metadata", testNow.AddDate(0, 0, -1), nil)
+	})
 	require.NoError(tb, err)
 	require.NotNil(tb, idp)
 	require.NotNil(tb, attacker)

@@ -177,7 +177,8 @@ func NewID() string {
 // by idp at now for nameID (persistent format), addressed to sp's ACS,
 // unsolicited (see SetInResponseTo), valid from now-5m to now+5m, with a
 // bearer confirmation to the ACS, an audience restriction to sp's entity
-// ID, an AuthnStatement (password over TLS) and no attributes.
+// ID, an AuthnStatement (password over TLS) and no attributes. Both
+// Issuers are idp's entity ID (empty when idp is nil).
 func NewResponseSpec(idp *Identity, sp SPInfo, nameID string, now time.Time) ResponseSpec {
 	now = now.UTC()
 	issuer := ""

@@ -239,7 +239,8 @@ func StripSignature() Mutation {
 // whatever its prefix.
 var nameIDText = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?NameID\b[^>]*>([^<]*)`)
 
-// CommentInNameID inserts an empty comment <!----> into the NameID text in
+// CommentInNameID inserts an empty comment <!----> into the text of the first
+// NameID in
 // the serialised response, right after the first occurrence of keep (in
 // the middle of the text when keep is empty). This is the CVE-2017-11427
 // shape (S21): exclusive C14N drops comments, so the signature still

@@ -239,10 +239,9 @@ func StripSignature() Mutation {
 // whatever its prefix.
 var nameIDText = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?NameID\b[^>]*>([^<]*)`)
 
-// CommentInNameID inserts an empty comment <!----> into the text of the first
-// NameID in
-// the serialised response, right after the first occurrence of keep (in
-// the middle of the text when keep is empty). This is the CVE-2017-11427
+// CommentInNameID inserts an empty comment <!----> into the text of the
+// first NameID in the serialised response, right after the first occurrence
+// of keep (in the middle of the text when keep is empty). This is the CVE-2017-11427
 // shape (S21): exclusive C14N drops comments, so the signature still
 // verifies, while a reader that takes only the first text node sees keep.
 // The build fails when the NameID text does not contain keep.

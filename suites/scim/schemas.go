@@ -332,15 +332,17 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			}
 		}
 		for _, f := range []string{"caseExact"} {
-			stringy := hasString([]string{"string", "reference", "binary"}, a.Str("type"))
-			if _, ok := a.Bool(f); !ok && ((strict && stringy) || a.Get(f) != nil) {
+			if _, ok := a.Bool(f); !ok && ((strict && stringy(a)) || a.Get(f) != nil) {
 				t.Errorf("%s: %s is %s; expected a boolean", where, f, compact(a.Get(f)))
 			}
 		}
 		checkEnum(t, where, a, strict, "mutability", "readOnly", "readWrite", "immutable", "writeOnly")
 		checkEnum(t, where, a, strict, "returned", "always", "never", "default", "request")
+		// Uniqueness is expected stated only where RFC 7643 §8.7 states it:
+		// on string-like attributes. Its own definitions leave it out of
+		// booleans ("active", "primary"), where the default none applies.
 		if !strings.EqualFold(a.Str("type"), "complex") {
-			checkEnum(t, where, a, strict, "uniqueness", "none", "server", "global")
+			checkEnum(t, where, a, strict && stringy(a), "uniqueness", "none", "server", "global")
 		}
 		if strings.EqualFold(a.Str("type"), "complex") && depth == 0 {
 			subs := a.Objs("subAttributes")
@@ -350,6 +352,12 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			checkAttrDefs(t, schema+" "+name, subs, depth+1, strict)
 		}
 	}
+}
+
+// stringy reports whether an attribute definition is of a string-like type,
+// the ones for which RFC 7643 §8.7 states caseExact and uniqueness.
+func stringy(a Obj) bool {
+	return hasString([]string{"string", "reference", "binary"}, a.Str("type"))
 }
 
 func checkEnum(t *suites.T, where string, a Obj, strict bool, field string, allowed ...string) {

@@ -178,7 +178,7 @@ var schemaChecks = []suites.Check{
 	{
 		ID: "SCIM-DISC-016", Title: "Schema attribute definitions are complete: every characteristic explicit, subAttributes for complex types",
 		Spec:  "RFC 7643 §7",
-		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [caseExact, mutability, returned and uniqueness are expected to be stated, so clients need not guess the defaults.]`,
+		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [mutability and returned are expected to be stated, and caseExact and uniqueness on string, reference and binary attributes (where RFC 7643 §8.7 states them), so clients need not guess the defaults.]`,
 		Level: suites.Should, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S11"},
 		Run: func(t *suites.T) {
 			for _, s := range readList(t, "/Schemas") {

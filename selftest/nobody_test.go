@@ -12,30 +12,11 @@ import (
 	"github.com/provcheck/provcheck/target"
 )
 
-// createdNoBody answers every successful POST to a resource endpoint with
-// 201 Created, the Location header and no body: RFC 7644 §3.3 says the
-// body SHOULD, not MUST, hold the new resource.
+// createdNoBody answers every successful POST with 201 Created, the
+// Location header and no body: RFC 7644 §3.3 says the body SHOULD, not
+// MUST, hold the new resource.
 func createdNoBody(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			h.ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, r)
-		for k, v := range rec.Header() {
-			if k != "Content-Type" && k != "Content-Length" && k != "Etag" {
-				w.Header()[k] = v
-			}
-		}
-		if rec.Code == http.StatusCreated {
-			w.WriteHeader(http.StatusCreated)
-			return
-		}
-		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(rec.Body.Bytes())
-	})
+	return withoutBody(h, http.MethodPost, http.StatusCreated, http.StatusCreated, nil)
 }
 
 // Checks that only use a created user or group as their starting point

@@ -40,7 +40,11 @@ type Config struct {
 	Force     bool          // run checks whose capability is not advertised
 	Strict    bool          // warnings count as failures (junit.xml shows them as failures)
 	Seed      uint64
-	Now       func() time.Time
+	// Baseline, when set, excuses the known deviations it lists: their
+	// results carry its reason and Outcome.Failing does not count them.
+	Baseline     *Baseline
+	BaselineFile string
+	Now          func() time.Time
 	// Progress receives each result as soon as its check ends (may be nil).
 	Progress func(done, total int, r suites.Result)
 }
@@ -53,6 +57,22 @@ type Outcome struct {
 	Cleanup target.CleanupReport
 	// Interrupted is true when the context was cancelled during the run.
 	Interrupted bool
+	// Baseline says how the run met Config.Baseline; nil without one.
+	Baseline *BaselineOutcome
+}
+
+// Failing counts the failures and errors of the run that no baseline
+// excuses, plus its warnings when strict.
+func (o Outcome) Failing(strict bool) int {
+	n := 0
+	for _, r := range o.Report.Results {
+		switch {
+		case r.Baseline != "":
+		case r.Status == suites.Failed, r.Status == suites.Error, strict && r.Status == suites.Warning:
+			n++
+		}
+	}
+	return n
 }
 
 // ErrUnreachable marks a run that could not talk to its target at all; the
@@ -203,6 +223,12 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 			Version: Version, Dialect: strings.Join(dialects, ","),
 		},
 		Results: results,
+	}
+	if cfg.Baseline != nil {
+		bo := cfg.Baseline.Apply(out.Report.Results, now())
+		bo.File = cfg.BaselineFile
+		out.Baseline = &bo
+		out.Report.Run.Baseline = suites.BaselineInfo{File: bo.File, Fixed: bo.Fixed, Expired: bo.Expired}
 	}
 	paths, werr := reports.WriteAllWith(cfg.OutDir, out.Report, reports.WriteOptions{JUnit: reports.JUnitOptions{Strict: cfg.Strict}})
 	out.Paths = paths

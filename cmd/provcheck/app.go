@@ -35,6 +35,8 @@ usage:
   provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
+  provcheck baseline --report FILE [--out FILE]
+                              write a baseline of a report's failures and warnings
   provcheck serve [flags]     run the reference SCIM target on loopback
   provcheck cleanup --ledger FILE [target flags]
                               delete what an interrupted run created
@@ -64,6 +66,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdList(rest, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, rest, stdout, stderr)
+	case "baseline":
+		return cmdBaseline(rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "cleanup":
@@ -276,6 +280,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var faults listFlag
 	var (
 		out, dialect     string
+		baselineFile     string
 		parallel         int
 		checkTimeout     time.Duration
 		force, strict    bool
@@ -292,8 +297,21 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&verbose, "v", false, "verbose: reasons of skips, full reasons and logs")
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
 	fs.Var(&faults, "fault", "embedded reference target only: switch on a fault (repeatable; 'provcheck serve --list-faults')")
+	fs.StringVar(&baselineFile, "baseline", "", "YAML file of known deviations: the run fails only on what it does not list ('provcheck baseline' writes one)")
 	if !parse(fs, args, stderr) {
 		return exitUsage
+	}
+	var baseline *runner.Baseline
+	if baselineFile != "" {
+		b, err := runner.LoadBaseline(baselineFile)
+		if err == nil {
+			err = b.Check(runner.Catalogue())
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+			return exitUsage
+		}
+		baseline = b
 	}
 	if _, err := mockidp.ParseDialects(dialect); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: --dialect: %v\n", err)
@@ -317,6 +335,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
 		Parallel: parallel, Timeout: checkTimeout, Force: force, Strict: strict, Progress: console.Progress,
+		Baseline: baseline, BaselineFile: baselineFile,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
@@ -342,8 +361,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: interrupted; what the run created was cleaned up (ledger: %s)\n", res.Ledger)
 		return exitFailed
 	}
-	sum := suites.Summarize(res.Report.Results)
-	if sum[suites.Failed] > 0 || sum[suites.Error] > 0 || (strict && sum[suites.Warning] > 0) {
+	if res.Failing(strict) > 0 {
 		return exitFailed
 	}
 	if err != nil {
@@ -560,5 +578,36 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			break
 		}
 	}
+	return exitOK
+}
+
+func cmdBaseline(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("baseline", flag.ContinueOnError)
+	var report, out string
+	fs.StringVar(&report, "report", "provcheck-out/report.json", "report.json of the run whose failures and warnings become the baseline")
+	fs.StringVar(&out, "out", "", "file to write (default: standard output)")
+	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	rep, err := reports.ReadJSONFile(report)
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck baseline: %v\n", err)
+		return exitUsage
+	}
+	b := runner.BaselineFrom(rep)
+	data, err := b.Marshal()
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck baseline: %v\n", err)
+		return exitUsage
+	}
+	if out == "" {
+		_, _ = stdout.Write(data)
+		return exitOK
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		fmt.Fprintf(stderr, "provcheck baseline: write %s: %v\n", out, errors.Unwrap(err))
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "%d known deviations written to %s; review each reason before checking it in\n", len(b.Entries), out)
 	return exitOK
 }

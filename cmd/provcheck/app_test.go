@@ -260,3 +260,63 @@ func TestBenchWritesMeasurements(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	oneLine(t, stderr)
 }
+
+func TestRunWithBaseline(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "--fault", "no-uniqueness", "--run", "SCIM-USERS-008,SCIM-USERS-001", "--out", dir}
+	code, _, stderr := run(t, args...)
+	require.Equal(t, exitFailed, code, stderr)
+
+	// provcheck baseline turns the report into a baseline file.
+	base := filepath.Join(dir, "baseline.yaml")
+	code, stdout, stderr := run(t, "baseline", "--report", filepath.Join(dir, "report.json"), "--out", base)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "1 known deviations written")
+	data, err := os.ReadFile(base)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "id: SCIM-USERS-008")
+
+	// With it the same run passes, and says what it excused.
+	code, _, stderr = run(t, append(args, "--baseline", base)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "Known deviations, excused by the baseline (1)")
+	var rep struct {
+		Run struct {
+			Baseline struct{ File string } `json:"baseline"`
+		} `json:"run"`
+		Checks []struct {
+			ID, Status, Baseline string
+		} `json:"checks"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Equal(t, base, rep.Run.Baseline.File)
+	for _, c := range rep.Checks {
+		if c.ID == "SCIM-USERS-008" {
+			assert.Equal(t, "failed", c.Status, "the status stays what it was")
+			assert.NotEmpty(t, c.Baseline)
+		}
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(junit), `<skipped message="known deviation (baseline)`)
+
+	// Without the fault the check passes: the entry can go.
+	code, _, stderr = run(t, "run", "--run", "SCIM-USERS-008", "--out", dir, "--baseline", base)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "Passing now, remove from the baseline (1): SCIM-USERS-008")
+
+	// A bad baseline is one line and nothing is written.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("entries:\n  - {id: SCIM-NOPE-001, reason: x}\n"), 0o644))
+	out2 := filepath.Join(t.TempDir(), "out")
+	code, _, stderr = run(t, "run", "--baseline", bad, "--out", out2)
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "SCIM-NOPE-001 names no check")
+	assert.NoDirExists(t, out2)
+	code, _, stderr = run(t, "baseline", "--report", filepath.Join(dir, "missing.json"))
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,6 +36,8 @@ usage:
   provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
+  provcheck merge --out DIR FILE...
+                              join the report.json files of the shards of a run (--shard i/n)
   provcheck baseline --report FILE [--out FILE]
                               write a baseline of a report's failures and warnings
   provcheck serve [flags]     run the reference SCIM target on loopback
@@ -68,6 +71,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdBench(ctx, rest, stdout, stderr)
 	case "baseline":
 		return cmdBaseline(rest, stdout, stderr)
+	case "merge":
+		return cmdMerge(rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "cleanup":
@@ -194,24 +199,57 @@ func (tf *targetFlags) config() (target.Config, error) {
 type selectionFlags struct {
 	run, skip   listFlag
 	labelFilter string
+	shard       shardFlag
+}
+
+// shardFlag is --shard i/n.
+type shardFlag struct{ i, n int }
+
+func (s *shardFlag) String() string {
+	if s.n == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d/%d", s.i, s.n)
+}
+
+func (s *shardFlag) Set(v string) error {
+	a, b, ok := strings.Cut(strings.TrimSpace(v), "/")
+	i, err1 := strconv.Atoi(a)
+	n, err2 := strconv.Atoi(b)
+	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
+		return fmt.Errorf("expected i/n with 1 ≤ i ≤ n, such as 2/4")
+	}
+	s.i, s.n = i, n
+	return nil
 }
 
 func (sf *selectionFlags) bind(fs *flag.FlagSet) {
 	fs.Var(&sf.run, "run", "checks to run: IDs, prefixes (SCIM-USERS) or globs (SCIM-*-00?); repeatable or comma-separated")
 	fs.Var(&sf.skip, "skip", "checks to leave out, same forms as --run")
 	fs.StringVar(&sf.labelFilter, "label-filter", "", "label expression, e.g. 'area:users && !level:should'")
+	fs.Var(&sf.shard, "shard", "run only shard i of n of the selected checks (i/n, e.g. 2/4); 'provcheck merge' joins the reports")
 }
 
 func (sf *selectionFlags) selection() suites.Selection {
-	return suites.Selection{Run: sf.run, Skip: sf.skip, LabelFilter: sf.labelFilter}
+	return suites.Selection{Run: sf.run, Skip: sf.skip, LabelFilter: sf.labelFilter, Shard: sf.shard.i, Shards: sf.shard.n}
 }
 
 // parse parses args on fs, applying --profile for the keys the command line
 // did not set. It reports bad usage on stderr and returns false.
 func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
+	return parseFiles(fs, args, false, stderr)
+}
+
+// parseFiles is parse for commands that take file names after the flags
+// (merge, compare): with files, arguments after the flags are allowed, and
+// flags may also follow them.
+func parseFiles(fs *flag.FlagSet, args []string, files bool, stderr io.Writer) bool {
 	var profile string
 	fs.StringVar(&profile, "profile", "", "YAML file whose keys are these flag names (${ENV} expanded)")
 	fs.SetOutput(io.Discard)
+	if files {
+		args = flagsFirst(fs, args)
+	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
@@ -221,7 +259,7 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 		fmt.Fprintf(stderr, "provcheck %s: %v; run 'provcheck %s -h' for the flags\n", fs.Name(), err, fs.Name())
 		return false
 	}
-	if fs.NArg() > 0 {
+	if fs.NArg() > 0 && !files {
 		fmt.Fprintf(stderr, "provcheck %s: unexpected argument %q; flags come as --name value\n", fs.Name(), fs.Arg(0))
 		return false
 	}
@@ -234,6 +272,37 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 		}
 	}
 	return true
+}
+
+// flagsFirst moves the flags (and their values) of args before the other
+// arguments, so "merge a.json b.json --out DIR" parses like "merge --out DIR
+// a.json b.json". A "--" ends the flags.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			rest = append(rest, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			rest = append(rest, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
+			if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+				continue
+			}
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(append(flags, "--"), rest...)
 }
 
 // useEmbedded starts the embedded reference target (with faults) when tc

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -317,6 +318,54 @@ func TestRunWithBaseline(t *testing.T) {
 	assert.Contains(t, stderr, "SCIM-NOPE-001 names no check")
 	assert.NoDirExists(t, out2)
 	code, _, stderr = run(t, "baseline", "--report", filepath.Join(dir, "missing.json"))
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}
+
+func TestShardsMergeIntoOneReport(t *testing.T) {
+	dir := t.TempDir()
+	ref, err := reftarget.Start(reftarget.Options{Faults: []reftarget.Fault{reftarget.FaultNoUniqueness}})
+	require.NoError(t, err)
+	defer ref.Close()
+	sel := "SCIM-DISC,SCIM-USERS-00?"
+	var files []string
+	for _, sh := range []string{"1/2", "2/2"} {
+		out := filepath.Join(dir, strings.ReplaceAll(sh, "/", "-of-"))
+		code, _, stderr := run(t, "run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--run", sel, "--shard", sh, "--out", out)
+		require.Equal(t, exitFailed, code, "SCIM-USERS-008 is in one shard and fails: %s", stderr)
+		files = append(files, filepath.Join(out, "report.json"))
+	}
+	_, listed, _ := run(t, "list", "--run", sel)
+	var order []string
+	for _, l := range strings.Split(listed, "\n") {
+		if strings.HasPrefix(l, "SCIM-") {
+			order = append(order, strings.Fields(l)[0])
+		}
+	}
+	want := len(order)
+
+	merged := filepath.Join(dir, "merged")
+	code, stdout, stderr := run(t, append([]string{"merge", "--out", merged}, files...)...)
+	require.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stdout, fmt.Sprintf("%d checks", want))
+	b, err := os.ReadFile(filepath.Join(merged, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Checks []struct{ ID string } `json:"checks"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rep))
+	var ids []string
+	for _, c := range rep.Checks {
+		ids = append(ids, c.ID)
+	}
+	assert.Equal(t, order, ids, "every selected check once, in catalogue order")
+
+	// The same shard twice is refused in one line.
+	code, _, stderr = run(t, "merge", "--out", merged, files[0], files[0])
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "is in report 1 and in report 2")
+	code, _, stderr = run(t, "run", "--shard", "3/2")
 	assert.Equal(t, exitUsage, code)
 	oneLine(t, stderr)
 }

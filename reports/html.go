@@ -18,7 +18,7 @@ import (
 	"github.com/provcheck/provcheck/suites"
 )
 
-//go:embed templates/report.html.tmpl templates/report.css templates/report.js
+//go:embed templates/report.html.tmpl templates/report.css templates/report.js templates/compare.html.tmpl
 var templateFS embed.FS
 
 var (

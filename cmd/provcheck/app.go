@@ -38,6 +38,8 @@ usage:
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck merge --out DIR FILE...
                               join the report.json files of the shards of a run (--shard i/n)
+  provcheck compare --out DIR [NAME=]FILE...
+                              the vendor matrix of several runs: checks × targets, verdicts
   provcheck baseline --report FILE [--out FILE]
                               write a baseline of a report's failures and warnings
   provcheck serve [flags]     run the reference SCIM target on loopback
@@ -73,6 +75,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdBaseline(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "compare":
+		return cmdCompare(rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "cleanup":

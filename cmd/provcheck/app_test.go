@@ -369,3 +369,27 @@ func TestShardsMergeIntoOneReport(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	oneLine(t, stderr)
 }
+
+func TestCompareWritesTheMatrix(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	sel := "SCIM-USERS-00?,SCIM-ENTRA-009"
+	code, _, stderr := run(t, "run", "--dialect", "entra", "--run", sel, "--out", good)
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = run(t, "run", "--dialect", "entra", "--run", sel, "--fault", "remove-value-list-all", "--out", bad)
+	require.Equal(t, exitFailed, code, stderr)
+
+	out := filepath.Join(dir, "cmp")
+	code, stdout, stderr := run(t, "compare", filepath.Join(good, "report.json"), "vendor-b="+filepath.Join(bad, "report.json"), "--out", out)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "good: works with entra; no check fails")
+	assert.Contains(t, stdout, "vendor-b: breaks with entra; fails dialect (1)")
+	for _, f := range []string{"compare.html", "compare.json"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+
+	code, _, stderr = run(t, "compare", "--out", out, filepath.Join(good, "report.json"), filepath.Join(good, "report.json"))
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, `two reports are named "good"`)
+}

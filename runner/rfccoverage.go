@@ -93,7 +93,7 @@ var RFCCoverage = map[string]RFCEntry{
 	// Servers and clients MUST NOT require or expect attributes to be in any specific order when an object is eithe…
 	"7643 §2.3.8 #1": {Hash: "388e47c0", Reason: gapPrefix + "no check sends a resource with its attributes in an unusual order to show that the server does not depend on the order"},
 	// A complex attribute MUST NOT contain sub-attributes that have sub-attributes (i.e., that are complex).
-	"7643 §2.3.8 #2": {Hash: "8c06e33c", Reason: gapPrefix + "no check that /Schemas declares no complex sub-attribute (DISC-011 reads the sub-attributes of top-level complex attributes only)"},
+	"7643 §2.3.8 #2": {Hash: "8c06e33c", Reason: gapPrefix + "no check that /Schemas declares no complex sub-attribute (SCIM-DISC-011 reads the sub-attributes of top-level complex attributes only)"},
 
 	// RFC 7643 §2.4
 	// objects with a set of sub-attributes and values, using the JSON object format defined in Section 4 of [RFC715…

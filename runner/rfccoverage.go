@@ -270,8 +270,8 @@ var RFCCoverage = map[string]RFCEntry{
 	"7643 §5 #15": {Hash: "804b3285", Checks: []string{"SCIM-DISC-002"}},
 	// authenticationSchemes: To enable seamless discovery of configurations, the service provider SHOULD, with the…
 	"7643 §5 #16": {Hash: "de471313", Checks: []string{"SCIM-DISC-004"}},
-	// authenticationSchemes: REQUIRED.
-	"7643 §5 #17": {Hash: "c43e00ea", Checks: []string{"SCIM-DISC-003"}},
+	// authenticationSchemes: A multi-valued complex type that specifies supported authentication scheme properties.…
+	"7643 §5 #17": {Hash: "6598a87d", Checks: []string{"SCIM-DISC-003"}},
 	// authenticationSchemes.type: The authentication scheme. This specification defines the values "oauth", "oauth2…
 	"7643 §5 #18": {Hash: "d4c9474e", Checks: []string{"SCIM-DISC-003"}},
 	// authenticationSchemes.name: The common authentication scheme name, e.g., HTTP Basic. REQUIRED.
@@ -292,12 +292,12 @@ var RFCCoverage = map[string]RFCEntry{
 	"7643 §6 #5": {Hash: "4b4e2877", Checks: []string{"SCIM-DISC-005"}},
 	// schema: This MUST be equal to the "id" attribute of the associated "Schema" resource.
 	"7643 §6 #6": {Hash: "5d7f0805", Checks: []string{"SCIM-DISC-007"}},
-	// schema: REQUIRED.
-	"7643 §6 #7": {Hash: "41bc471e", Checks: []string{"SCIM-DISC-005"}},
+	// schema: The resource type's primary/base schema URI, e.g., "urn:ietf:params:scim:schemas:core:2.0:User". [...…
+	"7643 §6 #7": {Hash: "34a10fd4", Checks: []string{"SCIM-DISC-005"}},
 	// schemaExtensions.schema: This MUST be equal to the "id" attribute of a "Schema" resource.
 	"7643 §6 #8": {Hash: "864731b7", Checks: []string{"SCIM-DISC-007"}},
-	// schemaExtensions.schema: REQUIRED.
-	"7643 §6 #9": {Hash: "a1df239d", Checks: []string{"SCIM-DISC-005"}},
+	// schemaExtensions.schema: The URI of an extended schema, e.g., "urn:edu:2.0:Staff". [...] REQUIRED.
+	"7643 §6 #9": {Hash: "d9dd11ea", Checks: []string{"SCIM-DISC-005"}},
 	// schemaExtensions.required: If true, a resource of this type MUST include this schema extension and also inclu…
 	"7643 §6 #10": {Hash: "7a17dea7", Checks: []string{"SCIM-DISC-015"}},
 	// schemaExtensions.required: If false, a resource of this type MAY omit this schema extension. REQUIRED.

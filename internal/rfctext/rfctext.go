@@ -169,12 +169,18 @@ func proseSentences(lines []string, terms []term) ([]Sentence, []term) {
 	return out, terms
 }
 
-// qualified returns the last sentence, a bare keyword, after the sentences
-// before it that it qualifies: back to the previous normative one.
+// qualified returns the last sentence, a bare keyword ("REQUIRED."), with
+// the sentences before it that it qualifies: back to the previous normative
+// one, or, when that one comes right before it, the paragraph's first
+// sentence (the definition) and "[...]".
 func qualified(ss []string) string {
-	from := len(ss) - 1
+	last := len(ss) - 1
+	from := last
 	for from > 0 && strongest(ss[from-1]) == "" {
 		from--
+	}
+	if from == last && last > 0 && strongest(ss[0]) == "" {
+		return ss[0] + " [...] " + ss[last]
 	}
 	return strings.Join(ss[from:], " ")
 }

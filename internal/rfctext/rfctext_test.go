@@ -47,6 +47,9 @@ RFC 9999                     Tiny Protocol                  October 2015
    bulkId  The identifier.  It SHALL be
       unique.
 
+   schemes
+      A list.  Servers SHOULD share it.  REQUIRED.
+
      {
        "description" : "This MUST be skipped."
      }
@@ -75,8 +78,10 @@ func TestParse(t *testing.T) {
 		{RFC: 9999, Section: "2.1", Ordinal: 1, Keyword: "REQUIRED", Context: "patch", Text: "A complex type. REQUIRED."},
 		{RFC: 9999, Section: "2.1", Ordinal: 2, Keyword: "REQUIRED", Context: "patch.supported", Text: `A Boolean. The value "REQUIRED" is a word. REQUIRED.`},
 		{RFC: 9999, Section: "2.1", Ordinal: 3, Keyword: "SHALL", Context: "bulkId", Text: "It SHALL be unique."},
-		{RFC: 9999, Section: "2.1", Ordinal: 4, Keyword: "SHALL", Context: "eq", Text: "Values SHALL be equal to match."},
-		{RFC: 9999, Section: "2.1", Ordinal: 5, Keyword: "MUST", Text: "The end MUST come."},
+		{RFC: 9999, Section: "2.1", Ordinal: 4, Keyword: "SHOULD", Context: "schemes", Text: "Servers SHOULD share it."},
+		{RFC: 9999, Section: "2.1", Ordinal: 5, Keyword: "REQUIRED", Context: "schemes", Text: "A list. [...] REQUIRED."},
+		{RFC: 9999, Section: "2.1", Ordinal: 6, Keyword: "SHALL", Context: "eq", Text: "Values SHALL be equal to match."},
+		{RFC: 9999, Section: "2.1", Ordinal: 7, Keyword: "MUST", Text: "The end MUST come."},
 	}
 	require.Equal(t, want, got)
 	assert.Equal(t, "9999 §2.1 #3", got[4].Key())

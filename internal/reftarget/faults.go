@@ -184,7 +184,7 @@ var faultInfos = []FaultInfo{
 	{FaultPageCountZeroIgnored, "count=0 (and a negative count) is ignored and a full page is returned"},
 	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
 	{FaultRacePatchLostUpdate, "PATCH reads the resource, releases the lock, then writes its copy back: concurrent PATCHes lose each other's changes"},
-	{FaultIfMatchRace, "PUT checks If-Match, releases the lock, then writes: concurrent PUTs with the same version all succeed"},
+	{FaultIfMatchRace, "PUT and PATCH check If-Match, release the lock, then write: concurrent writes with the same version all succeed"},
 	{FaultRobustDeepNesting500, "a request body nested deeper than 1000 levels answers 500 (the decoder's stack overflows)"},
 	{FaultRobustUserNameType500, "a userName given as a JSON array or object answers 500 instead of 400"},
 	{FaultRobustContentType500, "a request body sent as text/plain, XML or a form answers 500 with a plain-text body instead of 415"},

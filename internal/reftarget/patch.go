@@ -91,6 +91,11 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if err := s.checkIfMatch(r, ifMatch); err != nil {
 		return nil, err
 	}
+	if s.has(FaultIfMatchRace) && ifMatch != "" {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
 	data := copyMap(r.data)
 	if s.has(FaultRacePatchLostUpdate) {
 		s.mu.Unlock()

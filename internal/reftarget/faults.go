@@ -97,6 +97,7 @@ const (
 	FaultRobustUserNameType500 Fault = "username-type-500"
 	FaultRobustContentType500  Fault = "content-type-500"
 	FaultRobustPatchPath500    Fault = "patch-path-bracket-500"
+	FaultRobustNULDrop         Fault = "nul-drops-connection"
 )
 
 // FaultInfo describes one fault.
@@ -188,6 +189,7 @@ var faultInfos = []FaultInfo{
 	{FaultRobustDeepNesting500, "a request body nested deeper than 1000 levels answers 500 (the decoder's stack overflows)"},
 	{FaultRobustUserNameType500, "a userName given as a JSON array or object answers 500 instead of 400"},
 	{FaultRobustContentType500, "a request body sent as text/plain, XML or a form answers 500 with a plain-text body instead of 415"},
+	{FaultRobustNULDrop, "a request body with an escaped NUL character (\\u0000) makes the server close the connection without an answer"},
 	{FaultRobustPatchPath500, "a PATCH path with an unbalanced \"[\" or \"]\" answers 500 instead of 400 invalidPath"},
 }
 

@@ -458,6 +458,14 @@ var faultProbes = map[Fault]func(c *client) bool{
 		r := c.do("POST", "/Users", `{"schemas":["`+uriUser+`"],"userName":"ct"}`, "Content-Type: text/plain")
 		return r.code == http.StatusUnsupportedMediaType && r.body != nil && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
 	},
+	FaultRobustNULDrop: func(c *client) (answered bool) {
+		defer func() {
+			if p := recover(); p != nil {
+				answered = false // the handler aborted: the connection is dropped
+			}
+		}()
+		return c.do("POST", "/Users", user("nul", "displayName", "a\x00b")).code == http.StatusCreated
+	},
 	FaultRobustPatchPath500: func(c *client) bool {
 		id := c.createUser(user("ppb"))
 		return c.do("PATCH", "/Users/"+id, patchBody(op("replace", `emails[type eq "work"`, "x"))).code == 400 &&

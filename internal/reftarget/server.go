@@ -116,9 +116,19 @@ func (s *Server) Faults() []Fault {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p) // net/http closes the connection without an answer
+			}
 			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
 		}
 	}()
+	if s.has(FaultRobustNULDrop) && r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if bytes.Contains(b, []byte(`\u0000`)) {
+			panic(http.ErrAbortHandler)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
 	path := r.URL.Path
 	if !strings.HasPrefix(path, BasePath) || (len(path) > len(BasePath) && path[len(BasePath)] != '/') {
 		s.writeError(w, notFound("no SCIM endpoint at %s (the base path is %s)", path, BasePath))

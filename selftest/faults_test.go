@@ -103,6 +103,7 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultRobustDeepNesting500:  "SCIM-ROBUST-003",
 	reftarget.FaultRobustPatchPath500:    "SCIM-ROBUST-004",
 	reftarget.FaultRobustContentType500:  "SCIM-ROBUST-005",
+	reftarget.FaultRobustNULDrop:         "SCIM-ROBUST-005",
 }
 
 // pending faults wait for the suites of later areas (the stateful fuzzer).

@@ -267,10 +267,9 @@ func robustStored(r *target.Response, c robustCase) string {
 }
 
 // robustUser returns a valid User body with a fresh userName, as JSON text.
-func robustUser(t *suites.T) (Obj, string) {
-	body := newUser(t)
-	b, _ := json.Marshal(body)
-	return body, string(b)
+func robustUser(t *suites.T) string {
+	b, _ := json.Marshal(newUser(t))
+	return string(b)
 }
 
 // robustTarget creates a user for the PUT and PATCH inputs and returns its
@@ -295,7 +294,7 @@ func robustQuote(b string) string {
 func robustMalformed(t *suites.T) []robustCase {
 	e := Session(t)
 	users := e.Disc.Endpoint(URNUser)
-	_, valid := robustUser(t)
+	valid := robustUser(t)
 	post := func(what string, body string) robustCase {
 		return robustCase{what: what + " " + robustQuote(body), req: target.Request{Method: "POST", Path: users, Body: []byte(body)}}
 	}
@@ -383,9 +382,9 @@ func robustHuge(t *suites.T) []robustCase {
 	big["displayName"] = strings.Repeat("x", 1<<20)
 	long := newUser(t)
 	long["userName"] = long.Str("userName") + "-" + strings.Repeat("y", 16<<10)
-	_, valid := robustUser(t)
+	valid := robustUser(t)
 	arrays := valid[:len(valid)-1] + `,"provcheckRobustNested":` + strings.Repeat("[", robustNesting) + strings.Repeat("]", robustNesting) + "}"
-	_, valid = robustUser(t)
+	valid = robustUser(t)
 	var objs strings.Builder
 	objs.WriteString(valid[:len(valid)-1] + `,"provcheckRobustDeep":`)
 	for range robustNesting {
@@ -457,23 +456,22 @@ func robustLenient(t *suites.T) []robustCase {
 		return robustCase{what: what + " " + robustQuote(body), req: target.Request{Method: "POST", Path: users, Body: []byte(body), Header: hdr}}
 	}
 	const unknownURN = "urn:ietf:params:scim:schemas:extension:provcheck:2.0:Unknown"
-	fresh := func() string { _, b := robustUser(t); return b }
-	withKey := func(extra string) string { b := fresh(); return b[:len(b)-1] + "," + extra + "}" }
+		withKey := func(extra string) string { b := robustUser(t); return b[:len(b)-1] + "," + extra + "}" }
 	name := e.Name("pc-robust")
 	cases := []robustCase{
 		post("an unknown extension URN in schemas", `{"schemas":["`+URNUser+`","`+unknownURN+`"],"userName":"`+name+`","`+unknownURN+`":{"x":1}}`, nil),
 		post("only an unknown schema URN", `{"schemas":["`+unknownURN+`"],"userName":"`+e.Name("pc-robust")+`"}`, nil),
 		post("a misspelt core schema URN", `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:Usr"],"userName":"`+e.Name("pc-robust")+`"}`, nil),
-		post("Content-Type text/plain", fresh(), map[string]string{"Content-Type": "text/plain"}),
-		post("Content-Type application/xml", fresh(), map[string]string{"Content-Type": "application/xml"}),
+		post("Content-Type text/plain", robustUser(t), map[string]string{"Content-Type": "text/plain"}),
+		post("Content-Type application/xml", robustUser(t), map[string]string{"Content-Type": "application/xml"}),
 		post("Content-Type application/x-www-form-urlencoded", "schemas="+url.QueryEscape(URNUser)+"&userName="+url.QueryEscape(e.Name("pc-robust")),
 			map[string]string{"Content-Type": "application/x-www-form-urlencoded"}),
-		post("no Content-Type", fresh(), map[string]string{"Content-Type": ""}),
-		post("a trailing comma", strings.TrimSuffix(fresh(), "}")+",}", nil),
-		post("single-quoted strings", strings.ReplaceAll(fresh(), `"`, `'`), nil),
-		post("a comment", "/* provcheck */ "+fresh(), nil),
-		post("trailing text after the object", fresh()+" trailing", nil),
-		post("a byte order mark", "\ufeff"+fresh(), nil),
+		post("no Content-Type", robustUser(t), map[string]string{"Content-Type": ""}),
+		post("a trailing comma", strings.TrimSuffix(robustUser(t), "}")+",}", nil),
+		post("single-quoted strings", strings.ReplaceAll(robustUser(t), `"`, `'`), nil),
+		post("a comment", "/* provcheck */ "+robustUser(t), nil),
+		post("trailing text after the object", robustUser(t)+" trailing", nil),
+		post("a byte order mark", "\ufeff"+robustUser(t), nil),
 		post("a duplicated key", withKey(`"userName":"`+e.Name("pc-robust")+`"`), nil),
 		post("a NUL character escaped in a string", withKey(`"displayName":"Ro\u0000bust"`), nil),
 	}
@@ -488,7 +486,7 @@ func robustLenient(t *suites.T) []robustCase {
 	rng := rand.New(rand.NewPCG(robustSeed, 2))
 	t.Logf("mutated bodies are drawn with math/rand/v2 PCG seed %#x", robustSeed)
 	for range 8 {
-		b, what := robustMutate(rng, fresh())
+		b, what := robustMutate(rng, robustUser(t))
 		cases = append(cases, post(what+" (seeded)", b, nil))
 	}
 	return cases

@@ -456,7 +456,7 @@ func robustLenient(t *suites.T) []robustCase {
 		return robustCase{what: what + " " + robustQuote(body), req: target.Request{Method: "POST", Path: users, Body: []byte(body), Header: hdr}}
 	}
 	const unknownURN = "urn:ietf:params:scim:schemas:extension:provcheck:2.0:Unknown"
-		withKey := func(extra string) string { b := robustUser(t); return b[:len(b)-1] + "," + extra + "}" }
+	withKey := func(extra string) string { b := robustUser(t); return b[:len(b)-1] + "," + extra + "}" }
 	name := e.Name("pc-robust")
 	cases := []robustCase{
 		post("an unknown extension URN in schemas", `{"schemas":["`+URNUser+`","`+unknownURN+`"],"userName":"`+name+`","`+unknownURN+`":{"x":1}}`, nil),

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,8 +39,13 @@ type Config struct {
 	Parallel  int
 	Timeout   time.Duration // per check
 	Force     bool          // run checks whose capability is not advertised
-	Strict    bool          // warnings count as failures (junit.xml shows them as failures)
-	Seed      uint64
+	// ForceCaps run the checks of these capabilities even when the target
+	// does not advertise them (Force does it for all).
+	ForceCaps []suites.Capability
+	// DiscoveryFiles stand in for discovery endpoints a target lacks.
+	DiscoveryFiles scim.DiscoveryFiles
+	Strict         bool // warnings count as failures (junit.xml shows them as failures)
+	Seed           uint64
 	// Baseline, when set, excuses the known deviations it lists: their
 	// results carry its reason and Outcome.Failing does not count them.
 	Baseline     *Baseline
@@ -116,6 +122,20 @@ func Dialects(s string) ([]string, error) {
 	return out, nil
 }
 
+// forcing wraps a capability gate so the forced capabilities count as
+// offered.
+func forcing(has func(suites.Capability) (bool, string), forced []suites.Capability) func(suites.Capability) (bool, string) {
+	if len(forced) == 0 {
+		return has
+	}
+	return func(c suites.Capability) (bool, string) {
+		if slices.Contains(forced, c) {
+			return true, ""
+		}
+		return has(c)
+	}
+}
+
 // NewRunID returns a short run-unique marker, "pc" and 8 hex digits.
 func NewRunID() string {
 	b := make([]byte, 4)
@@ -140,6 +160,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 	dialects, _ := Dialects(cfg.Dialect) // Plan has validated it
 	// Check the target settings before anything is written.
+	if err := cfg.DiscoveryFiles.Validate(); err != nil {
+		return out, err
+	}
 	if _, err := target.New(cfg.Target); err != nil {
 		return out, err
 	}
@@ -179,7 +202,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 
 	started := now()
-	disc, err := scim.Discover(ctx, client, nil)
+	disc, err := scim.DiscoverWith(ctx, client, nil, cfg.DiscoveryFiles)
 	if err != nil {
 		var te *target.TransportError
 		if errors.As(err, &te) && te.Kind != target.KindInterrupted {
@@ -201,7 +224,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		Env: env, Has: env.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		Env: env, Has: forcing(env.Has, cfg.ForceCaps), Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {

@@ -50,6 +50,12 @@ const (
 	CapAuth           Capability = "auth"
 )
 
+// Capabilities lists every capability, in a stable order.
+func Capabilities() []Capability {
+	return []Capability{CapUsers, CapGroups, CapEnterpriseUser, CapPatch, CapBulk, CapFilter, CapSort,
+		CapETag, CapChangePassword, CapSearch, CapMe, CapAuth}
+}
+
 // Check is one entry of the catalogue. It is a plain value; the catalogue is
 // never mutated by a run.
 type Check struct {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,6 +20,7 @@ import (
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/runner"
 	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/suites/scim"
 	"github.com/provcheck/provcheck/target"
 )
 
@@ -206,6 +208,48 @@ type selectionFlags struct {
 	shard       shardFlag
 }
 
+// forceFlag is --force (every capability) or --force=cap,cap.
+type forceFlag struct {
+	all  bool
+	caps []suites.Capability
+}
+
+func (f *forceFlag) IsBoolFlag() bool { return true }
+
+func (f *forceFlag) String() string {
+	if f.all {
+		return "true"
+	}
+	var s []string
+	for _, c := range f.caps {
+		s = append(s, string(c))
+	}
+	return strings.Join(s, ",")
+}
+
+func (f *forceFlag) Set(v string) error {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "true", "all":
+		f.all = true
+		return nil
+	case "false", "":
+		return nil
+	}
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		i := slices.IndexFunc(suites.Capabilities(), func(c suites.Capability) bool { return strings.EqualFold(string(c), name) })
+		if i < 0 {
+			var known []string
+			for _, c := range suites.Capabilities() {
+				known = append(known, string(c))
+			}
+			return fmt.Errorf("unknown capability %q (known: %s)", name, strings.Join(known, ", "))
+		}
+		f.caps = append(f.caps, suites.Capabilities()[i])
+	}
+	return nil
+}
+
 // shardFlag is --shard i/n.
 type shardFlag struct{ i, n int }
 
@@ -356,8 +400,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		baselineFile     string
 		parallel         int
 		checkTimeout     time.Duration
-		force, strict    bool
+		strict           bool
 		verbose, noColor bool
+		forceF           forceFlag
+		discFiles        scim.DiscoveryFiles
 	)
 	tf.bind(fs)
 	sf.bind(fs)
@@ -365,7 +411,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
 	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
 	fs.DurationVar(&checkTimeout, "check-timeout", 2*time.Minute, "time limit of one check")
-	fs.BoolVar(&force, "force", false, "run checks whose capability the target does not advertise")
+	fs.Var(&forceF, "force", "run checks whose capability the target does not advertise: --force for all, --force=patch,bulk for some")
+	fs.StringVar(&discFiles.SPC, "spc-file", "", "JSON file standing in for the target's /ServiceProviderConfig")
+	fs.StringVar(&discFiles.ResourceTypes, "resource-types-file", "", "JSON file standing in for the target's /ResourceTypes")
+	fs.StringVar(&discFiles.Schemas, "schemas-file", "", "JSON file standing in for the target's /Schemas")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (SHOULD violations) as failures")
 	fs.BoolVar(&verbose, "v", false, "verbose: reasons of skips, full reasons and logs")
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
@@ -407,8 +456,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	console := &reports.Console{W: stderr, Verbose: verbose, Color: !noColor && isTerminal(stderr)}
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
-		Parallel: parallel, Timeout: checkTimeout, Force: force, Strict: strict, Progress: console.Progress,
-		Baseline: baseline, BaselineFile: baselineFile,
+		Parallel: parallel, Timeout: checkTimeout, Force: forceF.all, ForceCaps: forceF.caps, Strict: strict, Progress: console.Progress,
+		DiscoveryFiles: discFiles,
+		Baseline:       baseline, BaselineFile: baselineFile,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)

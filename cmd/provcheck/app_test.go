@@ -393,3 +393,56 @@ func TestCompareWritesTheMatrix(t *testing.T) {
 	oneLine(t, stderr)
 	assert.Contains(t, stderr, `two reports are named "good"`)
 }
+
+func TestForceAndDiscoveryFiles(t *testing.T) {
+	ref, err := reftarget.Start(reftarget.Options{NoSort: true})
+	require.NoError(t, err)
+	defer ref.Close()
+	dir := t.TempDir()
+	status := func(args ...string) (int, map[string]string) {
+		t.Helper()
+		out := filepath.Join(dir, "out")
+		code, _, stderr := run(t, append([]string{"run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--out", out}, args...)...)
+		b, err := os.ReadFile(filepath.Join(out, "report.json"))
+		require.NoError(t, err, stderr)
+		var rep struct {
+			Checks []struct{ ID, Status string } `json:"checks"`
+		}
+		require.NoError(t, json.Unmarshal(b, &rep))
+		st := map[string]string{}
+		for _, c := range rep.Checks {
+			st[c.ID] = c.Status
+		}
+		return code, st
+	}
+	sel := []string{"--run", "SCIM-SORT-001,SCIM-ETAG-001"}
+
+	code, st := status(sel...)
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, "skipped", st["SCIM-SORT-001"], "sort is not advertised")
+
+	// --force=sort runs the sort check (and this target ignores sortBy).
+	code, st = status(append(sel, "--force=sort")...)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "failed", st["SCIM-SORT-001"])
+	assert.Equal(t, "passed", st["SCIM-ETAG-001"], "only sort was forced")
+
+	// A local ServiceProviderConfig stands in for the target's.
+	spc := filepath.Join(dir, "spc.json")
+	require.NoError(t, os.WriteFile(spc, []byte(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+		"patch":{"supported":true},"bulk":{"supported":false},"filter":{"supported":true,"maxResults":100},
+		"changePassword":{"supported":false},"sort":{"supported":true},"etag":{"supported":false},
+		"authenticationSchemes":[{"type":"oauthbearertoken","name":"Bearer","description":"b"}]}`), 0o644))
+	code, st = status(append(sel, "--spc-file", spc)...)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "failed", st["SCIM-SORT-001"], "the file says sort is supported")
+	assert.Equal(t, "skipped", st["SCIM-ETAG-001"], "the file says ETags are not")
+
+	for _, bad := range [][]string{{"--spc-file", filepath.Join(dir, "missing.json")}, {"--force=sorting"}} {
+		out := filepath.Join(t.TempDir(), "out")
+		code, _, stderr := run(t, append([]string{"run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--out", out}, bad...)...)
+		assert.Equal(t, exitUsage, code, bad)
+		oneLine(t, stderr)
+		assert.NoDirExists(t, out, "nothing written for %v", bad)
+	}
+}

@@ -90,6 +90,13 @@ const (
 	FaultFilterPresentEmpty      Fault = "filter-pr-empty"
 	FaultPageCountZeroIgnored    Fault = "page-count-zero-ignored"
 	FaultSortDescendingIgnored   Fault = "sort-descending-ignored"
+
+	// Faults of the SAML SP's JIT provisioning.
+	FaultJITMatchOnEmail      Fault = "jit-match-on-email"
+	FaultJITDuplicateOnLogin  Fault = "jit-duplicate-on-login"
+	FaultJITIgnoresInactive   Fault = "jit-ignores-inactive"
+	FaultJITNoSync            Fault = "jit-no-sync"
+	FaultJITIgnoresExternalID Fault = "jit-ignores-externalid"
 )
 
 // FaultInfo describes one fault.
@@ -176,6 +183,11 @@ var faultInfos = []FaultInfo{
 	{FaultFilterPresentEmpty, "\"pr\" treats an empty string as a present value"},
 	{FaultPageCountZeroIgnored, "count=0 (and a negative count) is ignored and a full page is returned"},
 	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
+	{FaultJITMatchOnEmail, "the SP finds the account of a login by the asserted email before the NameID (account takeover by email)"},
+	{FaultJITDuplicateOnLogin, "the SP creates a new account at every login instead of finding the NameID's account"},
+	{FaultJITIgnoresInactive, "the SP logs in to an account with active=false"},
+	{FaultJITNoSync, "the SP declares attribute sync on login but never updates an existing account"},
+	{FaultJITIgnoresExternalID, "the SP does not link a SCIM-provisioned user whose externalId is the NameID and creates a second account"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

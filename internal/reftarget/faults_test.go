@@ -418,6 +418,39 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.createUser(user("b"))
 		return assert.ObjectsAreEqual([]string{"c", "b", "a"}, c.do("GET", "/Users?sortBy=userName&sortOrder=descending", nil).names())
 	},
+	FaultJITMatchOnEmail: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		again, code := login(c.t, c.s, "p-attacker", AttrEmail, "v@example.com")
+		return victim.whoamiID() != "" && (code != 303 || again.whoamiID() != victim.whoamiID())
+	},
+	FaultJITDuplicateOnLogin: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		first, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		second, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		return first.whoamiID() != "" && first.whoamiID() == second.whoamiID() && userCount(c.s) == 1
+	},
+	FaultJITIgnoresInactive: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		b, _ := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		id := b.whoamiID()
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "active", false)))
+		again, code := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		return id != "" && code == 403 && again.whoamiID() == ""
+	},
+	FaultJITNoSync: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		login(c.t, c.s, "p-sync", AttrEmail, "old@example.com")
+		b, _ := login(c.t, c.s, "p-sync", AttrEmail, "new@example.com")
+		who, _ := b.whoami()
+		return who["email"] == "new@example.com"
+	},
+	FaultJITIgnoresExternalID: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		id := c.createUser(user("p-scim", "externalId", "p-ext"))
+		b, _ := login(c.t, c.s, "p-ext", AttrEmail, "e@example.com")
+		return b.whoamiID() == id && userCount(c.s) == 1
+	},
 }
 
 func TestFaults(t *testing.T) {
@@ -455,6 +488,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultBulkNoBulkID:          {},
 		FaultSortDescendingIgnored: {FaultSortIgnored},
 		FaultSortIgnored:           {FaultSortDescendingIgnored},
+		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive},
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {

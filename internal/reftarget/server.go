@@ -44,6 +44,15 @@ type Options struct {
 	MaxBulkPayload int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// SPPolicy is the declared policy of the SAML SP under SPPath; nil
+	// means DefaultSPPolicy.
+	SPPolicy *SPPolicy
+	// IdP is the identity provider the SP trusts; nil means none yet (see
+	// Server.TrustIdP): the ACS then answers 503.
+	IdP *TrustedIdP
+	// SPEntityID is the SP's entity ID; empty means the metadata URL as
+	// the client addresses it (http://host/saml/metadata).
+	SPEntityID string
 }
 
 // Server is an in-memory SCIM 2.0 service provider (RFC 7643, RFC 7644)
@@ -59,6 +68,8 @@ type Server struct {
 	seq       uint64
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
+
+	sp *spState // the SAML SP; its accounts are the Users above
 }
 
 // New returns a Server configured by opts.
@@ -78,6 +89,7 @@ func New(opts Options) *Server {
 		faults:    map[Fault]bool{},
 		now:       opts.Now,
 		resources: map[string]map[string]*resource{},
+		sp:        newSPState(opts.SPPolicy, opts.IdP, opts.SPEntityID),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -120,6 +132,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	path := r.URL.Path
+	if path == SPPath || strings.HasPrefix(path, SPPath+"/") {
+		s.serveSP(w, r)
+		return
+	}
 	if !strings.HasPrefix(path, BasePath) || (len(path) > len(BasePath) && path[len(BasePath)] != '/') {
 		s.writeError(w, notFound("no SCIM endpoint at %s (the base path is %s)", path, BasePath))
 		return
@@ -514,6 +530,8 @@ type Running struct {
 	Token string
 	// Server is the handler being served.
 	Server *Server
+	// SP names the SAML SP's endpoints on the same server.
+	SP SPEndpoints
 
 	http *http.Server
 	ln   net.Listener
@@ -532,6 +550,7 @@ func Start(opts Options) (*Running, error) {
 		URL:    "http://" + ln.Addr().String() + BasePath,
 		Token:  srv.Token(),
 		Server: srv,
+		SP:     spEndpoints("http://"+ln.Addr().String(), opts.SPEntityID),
 		http:   hs,
 		ln:     ln,
 		done:   make(chan struct{}),

@@ -16,6 +16,7 @@ import (
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/suites/saml"
 	"github.com/provcheck/provcheck/suites/scim"
 	"github.com/provcheck/provcheck/target"
 )
@@ -24,9 +25,58 @@ import (
 // -ldflags "-X github.com/provcheck/provcheck/runner.Version=v1.2.3".
 var Version = "dev"
 
-// Catalogue returns every check provcheck knows, in a fixed order.
+// Catalogue returns every check provcheck knows, in a fixed order: the
+// SCIM checks, then the SAML checks.
 func Catalogue() []suites.Check {
-	return scim.Checks()
+	return append(scim.Checks(), saml.Checks()...)
+}
+
+// SAMLConfig is the SAML SP contract of a run: the SP's endpoints and
+// declared policy, and the IdP identity the SP trusts.
+type SAMLConfig struct {
+	SP     saml.SP
+	Policy saml.Policy
+	IdP    *mockidp.Identity
+}
+
+// Envs are the sessions of one run's suites: SCIM checks get the SCIM
+// environment, SAML checks the SAML one.
+type Envs struct {
+	SCIM *scim.Env
+	SAML *saml.Env
+}
+
+// NewEnvs returns the environments of a run against client (the SCIM
+// endpoint, also the SAML checks' SCIM oracle) with discovery disc and the
+// SAML contract sc (nil: the SAML checks skip).
+func NewEnvs(client *target.Client, disc *scim.Discovery, dialects []string, authenticated bool, sc *SAMLConfig) Envs {
+	e := Envs{
+		SCIM: &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","), Authenticated: authenticated},
+		SAML: &saml.Env{RunID: client.RunID()},
+	}
+	if sc != nil {
+		e.SAML.SP, e.SAML.Policy, e.SAML.IdP = sc.SP, sc.Policy, sc.IdP
+		e.SAML.SCIM, e.SAML.Transport = client, client.Transport()
+	}
+	return e
+}
+
+// For returns the environment of check c.
+func (e Envs) For(c suites.Check) any {
+	if strings.HasPrefix(c.ID, "SAML-") {
+		return e.SAML
+	}
+	return e.SCIM
+}
+
+// Has is the capability gate of a run: SAML capabilities are answered by
+// the SAML environment, the others by SCIM discovery.
+func (e Envs) Has(c suites.Capability) (bool, string) {
+	switch c {
+	case suites.CapSAML, suites.CapSAMLSCIM, suites.CapJIT:
+		return e.SAML.Has(c)
+	}
+	return e.SCIM.Has(c)
 }
 
 // Config is one run's settings, bound from flags or a profile.
@@ -43,6 +93,8 @@ type Config struct {
 	Now       func() time.Time
 	// Progress receives each result as soon as its check ends (may be nil).
 	Progress func(done, total int, r suites.Result)
+	// SAML is the SP contract; nil skips the SAML checks.
+	SAML *SAMLConfig
 }
 
 // Outcome is what a run produced.
@@ -175,13 +227,10 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
 		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
 	}
-	env := &scim.Env{
-		Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
-		Authenticated: tc.HasCredentials(),
-	}
+	envs := NewEnvs(client, disc, dialects, tc.HasCredentials(), cfg.SAML)
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		Env: env, Has: env.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		EnvFor: envs.For, Has: envs.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -233,4 +282,26 @@ func Cleanup(ctx context.Context, tc target.Config, ledgerPath string, w io.Writ
 		fmt.Fprintf(w, "clean-up of %s: %d deleted, %d already gone, %d failed\n", ledgerPath, rep.Deleted, rep.AlreadyGone, rep.Failed)
 	}
 	return rep, err
+}
+
+// The mock IdP's names when the harness generates its identity for the
+// embedded reference SP. The SSO URL is never contacted: the harness reads
+// SP-initiated AuthnRequests from the SP's redirect to it.
+const (
+	MockIdPEntityID = "https://mockidp.provcheck.invalid/metadata"
+	MockIdPSSOURL   = "https://mockidp.provcheck.invalid/sso"
+)
+
+// NewMockIdP generates a fresh signing identity for the mock IdP with the
+// entity ID MockIdPEntityID.
+func NewMockIdP() (*mockidp.Identity, error) {
+	return mockidp.GenerateIdentity(MockIdPEntityID, time.Now(), nil)
+}
+
+// OnOff renders a declared boolean policy as "on" or "off".
+func OnOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

@@ -95,6 +95,12 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultFilterPresentEmpty:      "SCIM-FILTER-003",
 	reftarget.FaultPageCountZeroIgnored:    "SCIM-PAGE-004",
 	reftarget.FaultSortDescendingIgnored:   "SCIM-SORT-002",
+
+	reftarget.FaultJITMatchOnEmail:      "SAML-JIT-005",
+	reftarget.FaultJITDuplicateOnLogin:  "SAML-JIT-002",
+	reftarget.FaultJITIgnoresInactive:   "SAML-SCIM-003",
+	reftarget.FaultJITNoSync:            "SAML-JIT-004",
+	reftarget.FaultJITIgnoresExternalID: "SAML-SCIM-001",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,
@@ -111,7 +117,8 @@ func runCheck(id string, faults ...reftarget.Fault) suites.Result {
 	return runCheckWith(id, reftarget.Options{Faults: faults})
 }
 
-// runCheckWith is runCheck against a reference target started with opts.
+// runCheckWith is runCheck against a reference target started with opts,
+// whose SAML SP trusts the mock IdP (SP-initiated logins).
 func runCheckWith(id string, opts reftarget.Options) suites.Result {
 	GinkgoHelper()
 	srv, err := reftarget.Start(opts)
@@ -126,11 +133,17 @@ func runCheckWith(id string, opts reftarget.Options) suites.Result {
 	ctx := context.Background()
 	disc, err := scim.Discover(ctx, client, nil)
 	Expect(err).NotTo(HaveOccurred())
-	env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Authenticated: true}
-	r := suites.RunOne(ctx, plan[0], suites.Options{Env: env, Has: env.Has})
+	envs := runner.NewEnvs(client, disc, []string{"rfc"}, true, trustMockIdP(srv, true))
+	r := suites.RunOne(ctx, plan[0], suites.Options{EnvFor: envs.For, Has: envs.Has})
 	_, err = client.Cleanup(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(led.Live()).To(BeEmpty(), "the check left resources behind")
+	if strings.HasPrefix(id, "SAML-") {
+		// Accounts the SP created at login are found, adopted and deleted.
+		resp, err := client.Do(ctx, target.Request{Path: "/Users"}, nil)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(string(resp.Body)).To(ContainSubstring(`"totalResults":0`), "the check left accounts behind")
+	}
 	return r
 }
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/provginkgo"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/target"
 )
 
@@ -27,5 +29,42 @@ var _ = Describe("the reference target", func() {
 		Target: func() target.Config {
 			return target.Config{BaseURL: ref.URL, BearerToken: ref.Token}
 		},
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(ref, true) },
+	})
+})
+
+// The SAML checks pass with IdP-initiated logins too, and with the policies
+// the reference SP can declare.
+var _ = Describe("the reference SP, IdP-initiated", func() {
+	var alt *reftarget.Running
+	provginkgo.Specs(provginkgo.Config{
+		Strict:    true,
+		Selection: suites.Selection{Run: []string{"SAML-"}},
+		Target: func() target.Config {
+			var err error
+			alt, err = reftarget.Start(reftarget.Options{})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(alt.Close)
+			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
+		},
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, false) },
+	})
+})
+
+var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated logins refused", func() {
+	var alt *reftarget.Running
+	provginkgo.Specs(provginkgo.Config{
+		Strict:    true,
+		Selection: suites.Selection{Run: []string{"SAML-"}},
+		Target: func() target.Config {
+			pol := reftarget.DefaultSPPolicy()
+			pol.JITCreate, pol.SyncOnLogin, pol.AllowIdPInitiated = false, false, false
+			var err error
+			alt, err = reftarget.Start(reftarget.Options{SPPolicy: &pol})
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(alt.Close)
+			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
+		},
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, true) },
 	})
 })

@@ -50,6 +50,16 @@ const (
 	CapAuth           Capability = "auth"
 )
 
+// Capabilities the SAML suites gate on: the SP contract (ACS URL, entity
+// ID, whoami oracle and an IdP identity the SP trusts), a SCIM client of
+// the same application as second oracle, and a declared JIT creation
+// policy of "on".
+const (
+	CapSAML     Capability = "saml"
+	CapSAMLSCIM Capability = "saml-scim"
+	CapJIT      Capability = "jit"
+)
+
 // Check is one entry of the catalogue. It is a plain value; the catalogue is
 // never mutated by a run.
 type Check struct {

@@ -11,6 +11,9 @@ import (
 type Options struct {
 	// Env is handed to every check through T.Env.
 	Env any
+	// EnvFor, if set, chooses the environment of each check instead of Env,
+	// for a run of several suites (SCIM and SAML) with their own sessions.
+	EnvFor func(Check) any
 	// Has reports whether the target offers a capability, and if not why.
 	// A nil Has means every capability is present.
 	Has func(Capability) (ok bool, reason string)
@@ -103,7 +106,11 @@ func RunOne(ctx context.Context, c Check, opts Options) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	t := NewT(cctx, c, opts.Env)
+	env := opts.Env
+	if opts.EnvFor != nil {
+		env = opts.EnvFor(c)
+	}
+	t := NewT(cctx, c, env)
 	done := make(chan struct{})
 	var panicked any
 	go func() {

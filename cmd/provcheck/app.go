@@ -32,7 +32,7 @@ const (
 const usage = `provcheck — conformance and fuzz harness for SCIM 2.0 provisioning
 
 usage:
-  provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
+  provcheck run [flags]       run the checks (against the embedded reference target and its SAML SP if no --scim-url)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck serve [flags]     run the reference SCIM target on loopback
@@ -233,9 +233,15 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 }
 
 // useEmbedded starts the embedded reference target (with faults) when tc
-// names no target, and points tc at it. It reports a usage error (false)
-// for faults given with a real target, or credentials without one.
-func useEmbedded(tc *target.Config, faults listFlag, cmd string, stderr io.Writer) (stop func(), ok bool) {
+// names no target, and points tc at it; its SAML SP then trusts a
+// generated mock IdP and *sc becomes that SP's contract. It reports a usage
+// error (false) for faults given with a real target, credentials without
+// one, or SP settings without the SCIM URL of the same application.
+func useEmbedded(tc *target.Config, faults listFlag, sc **runner.SAMLConfig, cmd string, stderr io.Writer) (stop func(), ok bool) {
+	if tc.BaseURL == "" && *sc != nil {
+		fmt.Fprintf(stderr, "provcheck %s: the --sp-* and --idp-* settings need --scim-url of the same application (SAML-only runs are not supported yet)\n", cmd)
+		return nil, false
+	}
 	if tc.BaseURL != "" {
 		if len(faults) > 0 {
 			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url)\n", cmd)
@@ -263,6 +269,13 @@ func useEmbedded(tc *target.Config, faults listFlag, cmd string, stderr io.Write
 	}
 	tc.BaseURL, tc.BearerToken = ref.URL, ref.Token
 	fmt.Fprintf(stderr, "no --scim-url: running against the embedded reference target at %s\n", ref.URL)
+	emb, err := embeddedSAML(ref, stderr)
+	if err != nil {
+		_ = ref.Close()
+		fmt.Fprintf(stderr, "provcheck %s: mock IdP for the embedded SP: %v\n", cmd, err)
+		return nil, false
+	}
+	*sc = emb
 	if len(fl) > 0 {
 		fmt.Fprintf(stderr, "faults switched on: %s\n", faults.String())
 	}
@@ -273,6 +286,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var tf targetFlags
 	var sf selectionFlags
+	var spf samlFlags
 	var faults listFlag
 	var (
 		out, dialect     string
@@ -283,6 +297,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	tf.bind(fs)
 	sf.bind(fs)
+	spf.bind(fs)
 	fs.StringVar(&out, "out", "provcheck-out", "folder for junit.xml, report.json, report.html, the ledger and the transcript")
 	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
 	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
@@ -308,7 +323,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
-	stop, ok := useEmbedded(&tc, faults, "run", stderr)
+	sc, err := spf.config()
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+		return exitUsage
+	}
+	stop, ok := useEmbedded(&tc, faults, &sc, "run", stderr)
 	if !ok {
 		return exitUsage
 	}
@@ -317,6 +337,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
 		Parallel: parallel, Timeout: checkTimeout, Force: force, Strict: strict, Progress: console.Progress,
+		SAML: sc,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
@@ -516,12 +537,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
 		return exitUsage
 	}
-	stop, ok := useEmbedded(&tc, nil, "bench", stderr)
+	var sc *runner.SAMLConfig
+	stop, ok := useEmbedded(&tc, nil, &sc, "bench", stderr)
 	if !ok {
 		return exitUsage
 	}
 	defer stop()
-	cfg := runner.Config{Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out, Parallel: parallel, Timeout: 2 * time.Minute}
+	cfg := runner.Config{Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out, Parallel: parallel, Timeout: 2 * time.Minute, SAML: sc}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
 		return exitUsage

@@ -25,9 +25,17 @@ func needSession(t *suites.T, l *Login, what string) Principal {
 	return *l.Session
 }
 
-// delta is the count change of the people's accounts, as a sentence part.
+// delta is the change of the people's accounts, as a sentence part: the
+// count change, the new accounts and the ids of those gone.
 func delta(before, after Accounts) string {
-	return fmt.Sprintf("Δu = %+d (before: %s; after: %s)", len(after)-len(before), before, after)
+	s := fmt.Sprintf("Δu = %+d", len(after)-len(before))
+	if added := before.added(after); len(added) > 0 {
+		s += "; new: " + added.String()
+	}
+	if gone := after.added(before); len(gone) > 0 {
+		s += "; gone: " + strings.Join(gone.IDs(), ", ")
+	}
+	return s
 }
 
 // observedEmail is the email of the session's account: whoami's, else the

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/mockidp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// statuses reads the status of each check from report.json in dir.
+func statuses(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Checks []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"checks"`
+	}
+	require.NoError(t, json.Unmarshal(data, &rep))
+	out := map[string]string{}
+	for _, c := range rep.Checks {
+		out[c.ID] = c.Status
+	}
+	return out
+}
+
+func TestRunEmbeddedSP(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "embedded reference SP")
+	st := statuses(t, dir)
+	assert.Len(t, st, 7)
+	for id, s := range st {
+		assert.Equal(t, "passed", s, id)
+	}
+
+	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "sync on login is declared on")
+}
+
+// externalSP starts a reference target whose SP trusts an IdP identity
+// written to PEM files, as an admin configures a staging SP once.
+func externalSP(t *testing.T, faults ...reftarget.Fault) (*reftarget.Running, string, string) {
+	t.Helper()
+	ref, err := reftarget.Start(reftarget.Options{Faults: faults})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ref.Close() })
+	id, err := mockidp.GenerateIdentity("https://idp.example.test/saml", time.Now(), nil)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	key, cert := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
+	require.NoError(t, id.WritePEM(key, cert))
+	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: id.EntityID, Cert: id.Cert, SSOURL: "https://idp.example.test/sso"})
+	return ref, key, cert
+}
+
+func TestRunExternalSPWithContractFlags(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir,
+		"--scim-url", ref.URL, "--scim-token", ref.Token,
+		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	for id, s := range statuses(t, dir) {
+		assert.Equal(t, "passed", s, id)
+	}
+}
+
+func TestRunExternalSPFromProfile(t *testing.T) {
+	ref, key, cert := externalSP(t, reftarget.FaultJITMatchOnEmail)
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "sp.yaml")
+	require.NoError(t, os.WriteFile(profile, []byte(
+		"scim-url: "+ref.URL+"\nscim-token: "+ref.Token+"\n"+
+			"sp-acs-url: "+ref.SP.ACSURL+"\nsp-entity-id: "+ref.SP.EntityID+"\nsp-login-url: "+ref.SP.LoginURL+"\n"+
+			"sp-whoami-url: "+ref.SP.WhoamiURL+"\nsp-whoami-id: id\nsp-jit: \"on\"\n"+
+			"idp-key: "+key+"\nidp-cert: "+cert+"\nidp-entity-id: https://idp.example.test/saml\n"), 0o600))
+	code, _, stderr := run(t, "run", "--run", "SAML-JIT-005", "--out", dir, "--profile", profile)
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "ACCEPTED_AS_VICTIM")
+}
+
+func TestSAMLBadUsage(t *testing.T) {
+	_, key, cert := externalSP(t)
+	for name, args := range map[string][]string{
+		"SP without SCIM URL":  {"run", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
+		"incomplete contract":  {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
+		"bad jit policy":       {"run", "--sp-jit", "maybe"},
+		"bad sync policy":      {"run", "--sp-sync", "sometimes"},
+		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
+		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(t, append(args, "--out", t.TempDir())...)
+			assert.Equal(t, exitUsage, code, stderr)
+			oneLine(t, stderr)
+		})
+	}
+}

@@ -33,38 +33,38 @@ var _ = Describe("the reference target", func() {
 	})
 })
 
-// The SAML checks pass with IdP-initiated logins too, and with the policies
-// the reference SP can declare.
-var _ = Describe("the reference SP, IdP-initiated", func() {
+// samlSpecs registers the SAML checks, strict, against a fresh reference
+// target started with opts whose SP trusts the mock IdP.
+func samlSpecs(opts reftarget.Options, spInitiated bool) {
 	var alt *reftarget.Running
 	provginkgo.Specs(provginkgo.Config{
 		Strict:    true,
 		Selection: suites.Selection{Run: []string{"SAML-"}},
 		Target: func() target.Config {
 			var err error
-			alt, err = reftarget.Start(reftarget.Options{})
+			alt, err = reftarget.Start(opts)
 			Expect(err).NotTo(HaveOccurred())
 			DeferCleanup(alt.Close)
 			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
 		},
-		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, false) },
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, spInitiated) },
 	})
+}
+
+// The SAML checks pass with IdP-initiated logins too, and with the other
+// policies the reference SP can declare.
+var _ = Describe("the reference SP, IdP-initiated", func() {
+	samlSpecs(reftarget.Options{}, false)
 })
 
 var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated logins refused", func() {
-	var alt *reftarget.Running
-	provginkgo.Specs(provginkgo.Config{
-		Strict:    true,
-		Selection: suites.Selection{Run: []string{"SAML-"}},
-		Target: func() target.Config {
-			pol := reftarget.DefaultSPPolicy()
-			pol.JITCreate, pol.SyncOnLogin, pol.AllowIdPInitiated = false, false, false
-			var err error
-			alt, err = reftarget.Start(reftarget.Options{SPPolicy: &pol})
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(alt.Close)
-			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
-		},
-		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, true) },
-	})
+	pol := reftarget.DefaultSPPolicy()
+	pol.JITCreate, pol.SyncOnLogin, pol.AllowIdPInitiated = false, false, false
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
+})
+
+var _ = Describe("the reference SP with JIT creation on and sync off", func() {
+	pol := reftarget.DefaultSPPolicy()
+	pol.SyncOnLogin = false
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })

@@ -279,15 +279,7 @@ func (e *Env) adopt(t *suites.T, a Account, people []Person) error {
 // = NameID, active), as an IdP's provisioning does before the first login.
 // It aborts as INDETERMINATE when the target refuses.
 func (e *Env) provision(t *suites.T, p Person) Account {
-	body := map[string]any{
-		"schemas":    []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
-		"userName":   p.Email,
-		"externalId": p.NameID,
-		"name":       map[string]any{"givenName": p.GivenName, "familyName": p.Family},
-		"emails":     []any{map[string]any{"value": p.Email, "type": "work", "primary": true}},
-		"active":     true,
-	}
-	resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPost, Path: "/Users", Body: body}, t)
+	resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPost, Path: "/Users", Body: userBody(p, p.Email, true)}, t)
 	if err != nil {
 		t.Abort(fmt.Errorf("INDETERMINATE: SCIM provisioning: %w", err))
 	}
@@ -296,6 +288,18 @@ func (e *Env) provision(t *suites.T, p Person) Account {
 		t.Abort(fmt.Errorf("INDETERMINATE: SCIM POST /Users of %s answered %d; the case needs a provisioned user", p.Email, resp.Status))
 	}
 	return accountOf(m)
+}
+
+// userBody is p's SCIM User: externalId = NameID, the work email, the name.
+func userBody(p Person, userName string, active bool) map[string]any {
+	return map[string]any{
+		"schemas":    []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
+		"userName":   userName,
+		"externalId": p.NameID,
+		"name":       map[string]any{"givenName": p.GivenName, "familyName": p.Family},
+		"emails":     []any{map[string]any{"value": p.Email, "type": "work", "primary": true}},
+		"active":     active,
+	}
 }
 
 // deactivate sets active=false through SCIM: PATCH (RFC 7644 §3.5.2), or PUT
@@ -312,14 +316,7 @@ func (e *Env) deactivate(t *suites.T, a Account, p Person) {
 		t.Abort(fmt.Errorf("INDETERMINATE: SCIM deactivation: %w", err))
 	}
 	if resp.Status != http.StatusOK && resp.Status != http.StatusNoContent {
-		put := map[string]any{
-			"schemas":    []any{"urn:ietf:params:scim:schemas:core:2.0:User"},
-			"userName":   a.UserName,
-			"externalId": p.NameID,
-			"name":       map[string]any{"givenName": p.GivenName, "familyName": p.Family},
-			"emails":     []any{map[string]any{"value": p.Email, "type": "work", "primary": true}},
-			"active":     false,
-		}
+		put := userBody(p, a.UserName, false)
 		if resp, err = e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPut, Path: path, Body: put}, t); err != nil || resp.Status != http.StatusOK {
 			t.Abort(fmt.Errorf("INDETERMINATE: SCIM could not deactivate %s (PATCH and PUT refused)", a.ID))
 		}

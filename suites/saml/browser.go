@@ -241,18 +241,24 @@ func (b *browser) authnRequest() *mockidp.AuthnRequest {
 	return nil
 }
 
-var formInput = regexp.MustCompile(`(?is)<input[^>]*\bname="(SAMLRequest|RelayState)"[^>]*\bvalue="([^"]*)"`)
+var (
+	inputTag  = regexp.MustCompile(`(?is)<input\b[^>]*>`)
+	nameAttr  = regexp.MustCompile(`(?is)\bname\s*=\s*["']([^"']*)["']`)
+	valueAttr = regexp.MustCompile(`(?is)\bvalue\s*=\s*["']([^"']*)["']`)
+)
 
 // postBindingForm reads the SAMLRequest and RelayState of an HTTP-POST
-// binding page, or returns nil.
+// binding page (hidden inputs, attributes in any order), or returns nil.
 func postBindingForm(page []byte) url.Values {
-	ms := formInput.FindAllSubmatch(page, -1)
-	if len(ms) == 0 {
-		return nil
-	}
 	form := url.Values{}
-	for _, m := range ms {
-		form.Set(string(m[1]), html.UnescapeString(string(m[2])))
+	for _, tag := range inputTag.FindAll(page, -1) {
+		n, v := nameAttr.FindSubmatch(tag), valueAttr.FindSubmatch(tag)
+		if n == nil || v == nil {
+			continue
+		}
+		if name := string(n[1]); name == "SAMLRequest" || name == "RelayState" {
+			form.Set(name, html.UnescapeString(string(v[1])))
+		}
 	}
 	if form.Get("SAMLRequest") == "" {
 		return nil

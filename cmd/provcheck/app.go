@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -432,10 +434,13 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var faults listFlag
-	var token string
+	var token, idpCert, idpEntityID, idpSSO string
 	var listFaults bool
 	fs.Var(&faults, "fault", "switch on a fault (repeatable or comma-separated)")
 	fs.StringVar(&token, "token", "", "bearer token to require (default: random)")
+	fs.StringVar(&idpCert, "idp-cert", "", "PEM certificate of the IdP the reference SP trusts (with --idp-entity-id)")
+	fs.StringVar(&idpEntityID, "idp-entity-id", "", "entity ID of the IdP the reference SP trusts")
+	fs.StringVar(&idpSSO, "idp-sso-url", runner.MockIdPSSOURL, "SSO URL the reference SP sends SP-initiated logins to")
 	fs.BoolVar(&listFaults, "list-faults", false, "print the faults that can be switched on, and exit")
 	if !parse(fs, args, stderr) {
 		return exitUsage
@@ -457,13 +462,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fl = append(fl, ft)
 	}
-	ref, err := reftarget.Start(reftarget.Options{Token: token, Faults: fl})
+	if (idpCert == "") != (idpEntityID == "") {
+		fmt.Fprintf(stderr, "provcheck serve: --idp-cert and --idp-entity-id go together\n")
+		return exitUsage
+	}
+	opts := reftarget.Options{Token: token, Faults: fl}
+	if idpCert != "" {
+		cert, err := readCert(idpCert)
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck serve: --idp-cert: %v\n", err)
+			return exitUsage
+		}
+		opts.IdP = &reftarget.TrustedIdP{EntityID: idpEntityID, Cert: cert, SSOURL: idpSSO}
+	}
+	ref, err := reftarget.Start(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck serve: %v\n", err)
 		return exitUsage
 	}
 	defer ref.Close()
 	fmt.Fprintf(stdout, "reference SCIM target listening\n  url:   %s\n  token: %s\n", ref.URL, ref.Token)
+	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n",
+		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL)
+	if idpCert == "" {
+		fmt.Fprintln(stdout, "  (trusts no IdP: give --idp-cert and --idp-entity-id to log in)")
+	}
 	fmt.Fprintf(stdout, "try:   provcheck run --scim-url %s --scim-token %s\n", ref.URL, ref.Token)
 	fmt.Fprintln(stdout, "stop with Ctrl-C")
 	<-ctx.Done()
@@ -497,6 +520,24 @@ func cmdCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailed
 	}
 	return exitOK
+}
+
+// readCert reads the first PEM certificate of a file.
+func readCert(path string) (*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return nil, fmt.Errorf("%s holds no PEM certificate", path)
+		}
+		if b.Type == "CERTIFICATE" {
+			return x509.ParseCertificate(b.Bytes)
+		}
+	}
 }
 
 // isTerminal reports whether w is a character device (a terminal).

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -107,4 +109,21 @@ func TestSAMLBadUsage(t *testing.T) {
 			oneLine(t, stderr)
 		})
 	}
+}
+
+func TestServeTrustsTheGivenIdP(t *testing.T) {
+	_, _, cert := externalSP(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // serve prints its endpoints, then returns at once
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"serve", "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml"}, &out, &errb)
+	require.Equal(t, exitOK, code, errb.String())
+	assert.Contains(t, out.String(), "/saml/acs")
+	assert.NotContains(t, out.String(), "trusts no IdP")
+
+	code, _, stderr := run(t, "serve", "--idp-cert", cert)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "go together")
+	code, _, _ = run(t, "serve", "--idp-cert", filepath.Join(t.TempDir(), "none.pem"), "--idp-entity-id", "x")
+	assert.Equal(t, exitUsage, code)
 }

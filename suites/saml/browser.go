@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/suites"
 )
@@ -200,7 +202,7 @@ func (e *Env) login(t *suites.T, p Person) *Login {
 	if _, err := mockidp.VerifyBenign(built.XML, e.IdP, e.spInfo(), now); err != nil {
 		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
 	}
-	evidence := "SAMLResponse (decoded):\n" + string(built.XML)
+	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)
 	if relay != "" {
 		evidence += "\nRelayState: " + relay
 	}
@@ -239,6 +241,21 @@ func (b *browser) authnRequest() *mockidp.AuthnRequest {
 	}
 	b.t.Abort(fmt.Errorf("INDETERMINATE: GET %s answered %d without an AuthnRequest (expected a redirect to the IdP or an HTTP-POST form)", b.env.SP.LoginURL, a.status))
 	return nil
+}
+
+// indentXML returns an indented copy of a document for evidence (the
+// signed bytes sent are not touched), or the document as is.
+func indentXML(b []byte) string {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(b); err != nil {
+		return string(b)
+	}
+	doc.Indent(2)
+	s, err := doc.WriteToString()
+	if err != nil {
+		return string(b)
+	}
+	return s
 }
 
 var (

@@ -101,6 +101,7 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultJITIgnoresInactive:   "SAML-SCIM-003",
 	reftarget.FaultJITNoSync:            "SAML-JIT-004",
 	reftarget.FaultJITIgnoresExternalID: "SAML-SCIM-001",
+	reftarget.FaultJITCreateRace:        "SAML-JIT-006",
 }
 
 // pending faults wait for the suites of later areas (filter, paging, sort,

@@ -97,6 +97,7 @@ const (
 	FaultJITIgnoresInactive   Fault = "jit-ignores-inactive"
 	FaultJITNoSync            Fault = "jit-no-sync"
 	FaultJITIgnoresExternalID Fault = "jit-ignores-externalid"
+	FaultJITCreateRace        Fault = "jit-create-race"
 )
 
 // FaultInfo describes one fault.
@@ -188,6 +189,7 @@ var faultInfos = []FaultInfo{
 	{FaultJITIgnoresInactive, "the SP logs in to an account with active=false"},
 	{FaultJITNoSync, "the SP declares attribute sync on login but never updates an existing account"},
 	{FaultJITIgnoresExternalID, "the SP does not link a SCIM-provisioned user whose externalId is the NameID and creates a second account"},
+	{FaultJITCreateRace, "the SP's find-or-create at first login is not atomic: concurrent first logins create several accounts"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -445,6 +446,19 @@ var faultProbes = map[Fault]func(c *client) bool{
 		who, _ := b.whoami()
 		return who["email"] == "new@example.com"
 	},
+	FaultJITCreateRace: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		var wg sync.WaitGroup
+		for range 6 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				login(c.t, c.s, "p-race", AttrEmail, "r@example.com")
+			}()
+		}
+		wg.Wait()
+		return userCount(c.s) == 1
+	},
 	FaultJITIgnoresExternalID: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
 		id := c.createUser(user("p-scim", "externalId", "p-ext"))
@@ -488,7 +502,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultBulkNoBulkID:          {},
 		FaultSortDescendingIgnored: {FaultSortIgnored},
 		FaultSortIgnored:           {FaultSortDescendingIgnored},
-		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive},
+		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive, FaultJITCreateRace},
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {

@@ -486,10 +486,16 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 		if !pol.JITCreate {
 			return "", refuse("no account for NameID %q and JIT creation is off", key.nameID)
 		}
+		if s.has(FaultJITCreateRace) {
+			// The look-up and the insert are separate transactions.
+			s.mu.Unlock()
+			time.Sleep(20 * time.Millisecond)
+			s.mu.Lock()
+		}
 		body := at.body()
 		body["userName"] = key.nameID
 		body["externalId"] = key.nameID
-		if s.has(FaultJITDuplicateOnLogin) {
+		if s.has(FaultJITDuplicateOnLogin) || s.has(FaultJITCreateRace) {
 			body["userName"] = key.nameID + "-" + newID()[:8]
 		}
 		n := normalizer{s: s, rt: rtUser}

@@ -3,6 +3,7 @@ package saml
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/provcheck/provcheck/suites"
 )
@@ -185,6 +186,51 @@ var jitChecks = []suites.Check{
 			}
 			if !strings.EqualFold(got, want) {
 				t.Errorf("sync on login is declared %s, so the account's email should be %s after the login with %s; it is %s", e.Policy.Sync, want, changed.Email, got)
+			}
+		},
+	},
+	{
+		ID: "SAML-JIT-006", Title: "Ten concurrent first logins of one new NameID create one account; every login succeeds or fails cleanly",
+		Spec:  "SAML Core §8.3.7; catalogue R5",
+		Rule:  `N parallel POSTs of distinct, valid Responses for the same new N1: exactly one account. Every request succeeds or fails cleanly (no 5xx). All sessions map to the same ID.`,
+		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{"area:jit"}, Covers: []string{"J18"},
+		Run: func(t *suites.T) {
+			const n = 10
+			e := Session(t)
+			p := e.newPerson("j18")
+			e.cleanup(t, p)
+			before := e.accounts(t, p)
+			logins := make([]*Login, n)
+			var wg sync.WaitGroup
+			for i := range logins {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					logins[i] = e.login(t, p)
+				}()
+			}
+			wg.Wait()
+			after := e.accounts(t, p)
+			ids := map[string]int{}
+			for i, l := range logins {
+				switch {
+				case l == nil:
+					t.Fatalf("concurrent login %d of %d could not be completed", i+1, n)
+				case l.ServerError:
+					t.Errorf("concurrent login %d of %d: %s (%s); a create race must resolve to the winner's account, not a 5xx", i+1, n, l.Summary(), ServerError)
+				case l.Session != nil:
+					ids[l.Session.ID]++
+				}
+			}
+			if len(ids) > 1 {
+				t.Errorf("%d concurrent first logins of %s landed in %d accounts (id: logins %v); expected one", n, p.NameID, len(ids), ids)
+			}
+			if len(ids) == 0 {
+				t.Errorf("none of %d concurrent first logins of %s got a session; expected the account to be created once and used by all", n, p.NameID)
+			}
+			if len(after) > len(before)+1 {
+				t.Errorf("%d concurrent first logins: %s; expected exactly one account", n, delta(before, after))
 			}
 		},
 	},

@@ -2,6 +2,7 @@ package saml
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 
@@ -224,7 +225,12 @@ var jitChecks = []suites.Check{
 				}
 			}
 			if len(ids) > 1 {
-				t.Errorf("%d concurrent first logins of %s landed in %d accounts (id: logins %v); expected one", n, p.NameID, len(ids), ids)
+				var parts []string
+				for id, k := range ids {
+					parts = append(parts, fmt.Sprintf("%s (%d logins)", id, k))
+				}
+				sort.Strings(parts)
+				t.Errorf("%d concurrent first logins of %s landed in %d accounts: %s; expected one", n, p.NameID, len(ids), strings.Join(parts, ", "))
 			}
 			if len(ids) == 0 {
 				t.Errorf("none of %d concurrent first logins of %s got a session; expected the account to be created once and used by all", n, p.NameID)

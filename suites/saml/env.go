@@ -90,11 +90,20 @@ type Env struct {
 }
 
 // Session returns the SAML environment of a check, aborting the check if
-// the runner provided none.
+// the runner provided none. A check run with --force although the contract
+// it needs (the SP, or the SCIM oracle) is missing is skipped with the
+// reason: forcing cannot make up a missing endpoint.
 func Session(t *suites.T) *Env {
 	e, ok := t.Env().(*Env)
 	if !ok || e == nil {
 		t.Abort(fmt.Errorf("check %s needs a SAML environment but the run has none", t.Name()))
+	}
+	for _, c := range t.Check().Requires {
+		if c == suites.CapSAML || c == suites.CapSAMLSCIM {
+			if ok, why := e.Has(c); !ok {
+				t.Skipf("%s", why)
+			}
+		}
 	}
 	return e
 }

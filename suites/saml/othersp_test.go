@@ -209,6 +209,10 @@ func TestUnconfiguredEnvSkips(t *testing.T) {
 		assert.Equal(t, suites.Skipped, r.Status, c.ID)
 		assert.Contains(t, r.Reason, "no SAML SP given")
 	}
+	for _, c := range Checks() {
+		r := suites.RunOne(context.Background(), c, suites.Options{Env: env, Has: env.Has, Force: true})
+		assert.Equal(t, suites.Skipped, r.Status, "forced without an SP: %s", c.ID)
+	}
 	env = &Env{SP: SP{ACSURL: "http://sp.test/acs", EntityID: "e", WhoamiURL: "http://sp.test/me"}, IdP: sharedIdP(&testing.T{}), Policy: Policy{JIT: false}}
 	ok, why := env.Has(suites.CapJIT)
 	assert.False(t, ok)

@@ -330,7 +330,7 @@ var coexistenceChecks = []suites.Check{
 			p := e.newPerson("c03")
 			e.cleanup(t, p)
 			a := e.provision(t, p)
-			e.deactivate(t, a, p)
+			e.setActive(t, a, p, false)
 			before := e.accounts(t, p)
 			l := e.login(t, p)
 			after := e.accounts(t, p)
@@ -352,6 +352,39 @@ var coexistenceChecks = []suites.Check{
 				t.Errorf("the login was refused but the deactivated user's state changed: %s (%s)", strings.Join(side, "; "), v)
 			case ServerError:
 				t.Logf("%s: %s (robustness: a warning in the catalogue)", v, l.Summary())
+			}
+		},
+	},
+	{
+		ID: "SAML-SCIM-005", Title: "A user re-activated through SCIM logs in to the same account again",
+		Spec:  "RFC 7643 §4.1.1 (active); catalogue R7",
+		Rule:  `SCIM reactivation (active=true) after a deactivation, then SAML: the same internal ID comes back; Δu = 0.`,
+		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapSAMLSCIM},
+		Labels: []string{"area:coexistence"}, Covers: []string{"C05"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			p := e.newPerson("c05")
+			e.cleanup(t, p)
+			a := e.provision(t, p)
+			first := needSession(t, e.login(t, p), "login of the SCIM-provisioned user")
+			e.setActive(t, a, p, false)
+			before := e.accounts(t, p)
+			e.setActive(t, a, p, true)
+			l := e.login(t, p)
+			after := e.accounts(t, p)
+			side := ""
+			if len(after) != len(before) {
+				side = delta(before, after)
+			}
+			switch v := classify(l, func(s Principal) bool { return s.ID == first.ID }, nil, side); v {
+			case AcceptedAsExpected:
+				if side != "" {
+					t.Errorf("the re-activated user logged in to the same account but the accounts changed: %s; expected Δu = 0", side)
+				}
+			case AcceptedAsOther:
+				t.Errorf("before deactivation the user logged in to %s, after re-activation to %s (%s): %s", first, l.Session, v, delta(before, after))
+			default:
+				t.Errorf("the re-activated user %s could not log in: %s (%s)", a, l.Summary(), v)
 			}
 		},
 	},

@@ -302,26 +302,26 @@ func userBody(p Person, userName string, active bool) map[string]any {
 	}
 }
 
-// deactivate sets active=false through SCIM: PATCH (RFC 7644 §3.5.2), or PUT
-// of the whole user when PATCH is refused. It aborts as INDETERMINATE
-// when neither works or the user still reads active.
-func (e *Env) deactivate(t *suites.T, a Account, p Person) {
+// setActive sets active through SCIM: PATCH (RFC 7644 §3.5.2), or PUT of
+// the whole user when PATCH is refused. It aborts as INDETERMINATE when
+// neither works or the user does not read back the value.
+func (e *Env) setActive(t *suites.T, a Account, p Person, active bool) {
 	path := "/Users/" + url.PathEscape(a.ID)
 	patch := map[string]any{
 		"schemas":    []any{"urn:ietf:params:scim:api:messages:2.0:PatchOp"},
-		"Operations": []any{map[string]any{"op": "replace", "path": "active", "value": false}},
+		"Operations": []any{map[string]any{"op": "replace", "path": "active", "value": active}},
 	}
 	resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPatch, Path: path, Body: patch}, t)
 	if err != nil {
-		t.Abort(fmt.Errorf("INDETERMINATE: SCIM deactivation: %w", err))
+		t.Abort(fmt.Errorf("INDETERMINATE: SCIM active=%v: %w", active, err))
 	}
 	if resp.Status != http.StatusOK && resp.Status != http.StatusNoContent {
-		put := userBody(p, a.UserName, false)
+		put := userBody(p, a.UserName, active)
 		if resp, err = e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPut, Path: path, Body: put}, t); err != nil || resp.Status != http.StatusOK {
-			t.Abort(fmt.Errorf("INDETERMINATE: SCIM could not deactivate %s (PATCH and PUT refused)", a.ID))
+			t.Abort(fmt.Errorf("INDETERMINATE: SCIM could not set active=%v on %s (PATCH and PUT refused)", active, a.ID))
 		}
 	}
-	if got, ok := e.account(t, a.ID); !ok || got.Active != "false" {
-		t.Abort(fmt.Errorf("INDETERMINATE: after deactivation %s reads active %q", a.ID, got.Active))
+	if got, ok := e.account(t, a.ID); !ok || got.Active != fmt.Sprint(active) {
+		t.Abort(fmt.Errorf("INDETERMINATE: after setting active=%v, %s reads active %q", active, a.ID, got.Active))
 	}
 }

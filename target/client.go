@@ -746,3 +746,18 @@ func (c *Client) redactURL(u *url.URL) string {
 func (c Config) HasCredentials() bool {
 	return c.BearerToken != "" || c.BasicUser != "" || c.OAuth != nil
 }
+
+// Record hands an exchange the client did not send itself (a request of
+// another endpoint of the same application, such as a SAML login) to rec
+// and the transcript, with the client's secrets redacted, so the
+// transcript holds every exchange of the run.
+func (c *Client) Record(rec Recorder, ex suites.Exchange) error {
+	sc := c.red.forExchange(nil, nil)
+	ex.URL, ex.RequestBody, ex.ResponseBody, ex.Error = sc.str(ex.URL), sc.str(ex.RequestBody), sc.str(ex.ResponseBody), sc.str(ex.Error)
+	for _, h := range []map[string]string{ex.RequestHeaders, ex.ResponseHeaders} {
+		for k, v := range h {
+			h[k] = sc.str(v)
+		}
+	}
+	return c.emit(rec, ex)
+}

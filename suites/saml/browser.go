@@ -92,7 +92,7 @@ func (b *browser) do(method, rawURL string, form url.Values, evidence string) *a
 	ex.DurationMS = time.Since(start).Milliseconds()
 	if err != nil {
 		ex.Error = err.Error()
-		b.t.Record(ex)
+		b.record(ex)
 		b.t.Abort(fmt.Errorf("%s %s: the SP could not be reached: %w", method, rawURL, err))
 	}
 	defer resp.Body.Close()
@@ -110,8 +110,20 @@ func (b *browser) do(method, rawURL string, form url.Values, evidence string) *a
 	if len(ex.ResponseBody) > maxEvidence {
 		ex.ResponseBody = ex.ResponseBody[:maxEvidence] + "…"
 	}
-	b.t.Record(ex)
+	b.record(ex)
 	return &answer{status: resp.StatusCode, header: resp.Header, body: data, url: u}
+}
+
+// record keeps an exchange as evidence and, through the SCIM client, in
+// the run's transcript (with the run's secrets redacted).
+func (b *browser) record(ex suites.Exchange) {
+	if b.env.SCIM == nil {
+		b.t.Record(ex)
+		return
+	}
+	if err := b.env.SCIM.Record(b.t, ex); err != nil {
+		b.t.Logf("%v", err)
+	}
 }
 
 // follow follows redirects from a while they stay on the SP's hosts, with

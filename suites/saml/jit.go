@@ -285,6 +285,46 @@ var jitChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SAML-JIT-007", Title: "A new NameID carrying another account's email never gets a session as that account",
+		Spec:  "SAML Core §8.3.7; catalogue R1, R4",
+		Rule:  `New N2 carrying V's email: never a session as V without proof. Allowed outcomes, by declared policy: deny, a separate account, or a prompt to link with re-auth.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J06"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			v := e.newPerson("victim")
+			n2 := e.newPerson("j06")
+			n2.Email = v.Email
+			e.cleanup(t, v, n2)
+			victim := needSession(t, e.login(t, v), "login of the canary victim V")
+			before := e.accounts(t, v, n2)
+			vBefore, haveV := before[victim.ID]
+			l := e.login(t, n2)
+			after := e.accounts(t, v, n2)
+			side := ""
+			if l.Session == nil && after != nil && len(after) != len(before) {
+				side = delta(before, after)
+			}
+			separate := func(s Principal) bool { return s.ID != victim.ID }
+			switch verdict := classify(l, separate, func(s Principal) bool { return s.ID == victim.ID }, side); verdict {
+			case AcceptedAsVictim:
+				t.Errorf("account takeover: a new NameID %s carrying V's email %s got a session as the victim V %s (%s)", n2.NameID, v.Email, victim, verdict)
+			case AcceptedAsExpected:
+				t.Logf("a separate account %s for the new NameID (allowed)", l.Session)
+			case RejectedWithSideEffect:
+				t.Errorf("the login was refused but the accounts changed: %s (%s)", side, verdict)
+			case ServerError:
+				t.Logf("%s: %s (robustness: a warning in the catalogue, not a takeover)", verdict, l.Summary())
+			}
+			if haveV && e.SCIM != nil {
+				vAfter, ok := e.account(t, victim.ID)
+				if !ok || vAfter.String() != vBefore.String() {
+					t.Errorf("the victim V changed: before %s, after %s; V must be untouched", vBefore, vAfter)
+				}
+			}
+		},
+	},
 }
 
 var coexistenceChecks = []suites.Check{

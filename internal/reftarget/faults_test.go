@@ -448,14 +448,21 @@ var faultProbes = map[Fault]func(c *client) bool{
 	},
 	FaultJITCreateRace: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
-		var wg sync.WaitGroup
+		var encoded []string
 		for range 6 {
+			encoded = append(encoded, signedResponse(c.t, assertion{nameID: "p-race", attrs: [][2]string{{AttrEmail, "r@example.com"}}}))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, enc := range encoded {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				login(c.t, c.s, "p-race", AttrEmail, "r@example.com")
+				<-start
+				newBrowser(c.t, c.s).post(enc)
 			}()
 		}
+		close(start)
 		wg.Wait()
 		return userCount(c.s) == 1
 	},

@@ -489,7 +489,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 		if s.has(FaultJITCreateRace) {
 			// The look-up and the insert are separate transactions.
 			s.mu.Unlock()
-			time.Sleep(20 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 			s.mu.Lock()
 		}
 		body := at.body()

@@ -190,6 +190,21 @@ func (l *Login) Summary() string {
 // before sending it, so a case never fails because the IdP built it
 // wrong, then asks whoami which account the session belongs to.
 func (e *Env) login(t *suites.T, p Person) *Login {
+	return e.prepare(t, p).send()
+}
+
+// prepared is a login up to the POST to the ACS: the browser (with the
+// SP-initiated flow's cookies) and the signed, verified response.
+type prepared struct {
+	b        *browser
+	l        *Login
+	form     url.Values
+	evidence string
+}
+
+// prepare does everything of a login before the POST to the ACS, so that
+// concurrent logins can be released at once.
+func (e *Env) prepare(t *suites.T, p Person) *prepared {
 	b := newBrowser(t, e)
 	now := e.now()
 	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), p.NameID, now)
@@ -218,7 +233,14 @@ func (e *Env) login(t *suites.T, p Person) *Login {
 	if relay != "" {
 		evidence += "\nRelayState: " + relay
 	}
-	a := b.do(http.MethodPost, e.SP.ACSURL, mockidp.PostForm(built.XML, relay), evidence)
+	return &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: evidence}
+}
+
+// send posts the response to the ACS, follows the SP's redirects and asks
+// whoami which account the session belongs to.
+func (pl *prepared) send() *Login {
+	b, l := pl.b, pl.l
+	a := b.do(http.MethodPost, b.env.SP.ACSURL, pl.form, pl.evidence)
 	l.ACSStatus = a.status
 	a = b.follow(a)
 	l.ServerError = l.ACSStatus >= 500 || a.status >= 500

@@ -202,15 +202,24 @@ var jitChecks = []suites.Check{
 			p := e.newPerson("j18")
 			e.cleanup(t, p)
 			before := e.accounts(t, p)
+			// Every response is built (and every AuthnRequest obtained)
+			// first; then all POSTs are released at once.
+			ready := make([]*prepared, n)
+			for i := range ready {
+				ready[i] = e.prepare(t, p)
+			}
 			logins := make([]*Login, n)
+			start := make(chan struct{})
 			var wg sync.WaitGroup
 			for i := range logins {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					logins[i] = e.login(t, p)
+					<-start
+					logins[i] = ready[i].send()
 				}()
 			}
+			close(start)
 			wg.Wait()
 			after := e.accounts(t, p)
 			ids := map[string]int{}

@@ -60,7 +60,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R5, R10",
 		Rule:  `A baseline login for a new persistent NameID creates exactly one account (Δu = +1); the session principal is that account and the attributes are mapped as declared. With JIT creation off, an unknown user is refused with zero rows created.`,
 		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapSAML},
-		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J01", "J20"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:core"}, Covers: []string{"J01", "J20"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("j01")
@@ -104,7 +104,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1",
 		Rule:  `A persistent NameID identifies the same principal at every login: the second login (new assertion ID, new browser) lands in the same internal account, Δu = 0.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J02"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:core"}, Covers: []string{"J02"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("j02")
@@ -127,7 +127,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R5",
 		Rule:  `N1 logs in five times in sequence, each with a fresh cookie jar: still one account with a stable internal ID.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit"}, Covers: []string{"J03"},
+		Labels: []string{suites.SAMLLabel, "area:jit"}, Covers: []string{"J03"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("j03")
@@ -151,7 +151,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R8",
 		Rule:  `N1 with a changed name and email (the new email unused) lands in the same account, never a new one. Attributes are updated iff the SP declares sync-on-login.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J04"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:core"}, Covers: []string{"J04"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("j04")
@@ -195,7 +195,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R5",
 		Rule:  `N parallel POSTs of distinct, valid Responses for the same new N1: exactly one account. Every request succeeds or fails cleanly (no 5xx). All sessions map to the same ID.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit"}, Covers: []string{"J18"},
+		Labels: []string{suites.SAMLLabel, "area:jit"}, Covers: []string{"J18"},
 		Run: func(t *suites.T) {
 			const n = 10
 			e := Session(t)
@@ -254,7 +254,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R4",
 		Rule:  `N1 whose email was changed to V's email: no merge and no session as V. Stay in N1's account or reject. V is untouched.`,
 		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J05"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:core"}, Covers: []string{"J05"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			v := e.newPerson("victim")
@@ -299,7 +299,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R4",
 		Rule:  `New N2 carrying V's email: never a session as V without proof. Allowed outcomes, by declared policy: deny, a separate account, or a prompt to link with re-auth.`,
 		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{"area:jit", "tier:core"}, Covers: []string{"J06"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:core"}, Covers: []string{"J06"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			v := e.newPerson("victim")
@@ -342,7 +342,7 @@ var coexistenceChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; RFC 7643 §3.1 (externalId); catalogue R7",
 		Rule:  `SCIM POST /Users with externalId = N1, then SAML for N1: the login lands in the SCIM-created account; Δu = 0.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapSAMLSCIM},
-		Labels: []string{"area:coexistence", "tier:core"}, Covers: []string{"C01"},
+		Labels: []string{suites.SAMLLabel, "area:coexistence", "tier:core"}, Covers: []string{"C01"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("c01")
@@ -373,7 +373,7 @@ var coexistenceChecks = []suites.Check{
 		Spec:  "RFC 7643 §4.1.1 (active); catalogue R6, R7",
 		Rule:  `SCIM PATCH active=false, then SAML for N1: deny, no session, the account stays inactive, Δu = 0.`,
 		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapSAMLSCIM},
-		Labels: []string{"area:coexistence", "tier:core"}, Covers: []string{"C03", "J24"},
+		Labels: []string{suites.SAMLLabel, "area:coexistence", "tier:core"}, Covers: []string{"C03", "J24"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("c03")
@@ -409,7 +409,7 @@ var coexistenceChecks = []suites.Check{
 		Spec:  "RFC 7643 §4.1.1 (active); catalogue R7",
 		Rule:  `SCIM reactivation (active=true) after a deactivation, then SAML: the same internal ID comes back; Δu = 0.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapSAMLSCIM},
-		Labels: []string{"area:coexistence"}, Covers: []string{"C05"},
+		Labels: []string{suites.SAMLLabel, "area:coexistence"}, Covers: []string{"C05"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("c05")

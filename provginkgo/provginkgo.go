@@ -109,7 +109,7 @@ func Specs(cfg Config) bool {
 
 		for _, c := range plan {
 			It(c.ID+" "+c.Title, Label(ginkgoLabels(c)...), func(ctx SpecContext) {
-				r := suites.RunOne(ctx, c, suites.Options{EnvFor: envs.For, Has: envs.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout})
+				r := suites.RunOne(ctx, c, suites.Options{EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout})
 				AddReportEntry("provcheck result", ReportEntryVisibilityFailureOrVerbose, summary(r))
 				switch r.Status {
 				case suites.Skipped:

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,23 +51,43 @@ type Envs struct {
 // endpoint, also the SAML checks' SCIM oracle) with discovery disc and the
 // SAML contract sc (nil: the SAML checks skip).
 func NewEnvs(client *target.Client, disc *scim.Discovery, dialects []string, authenticated bool, sc *SAMLConfig) Envs {
-	e := Envs{
-		SCIM: &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","), Authenticated: authenticated},
-		SAML: &saml.Env{RunID: client.RunID()},
-	}
+	e := NewSAMLOnlyEnvs(client, sc)
+	e.SCIM = &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","), Authenticated: authenticated}
 	if sc != nil {
-		e.SAML.SP, e.SAML.Policy, e.SAML.IdP = sc.SP, sc.Policy, sc.IdP
-		e.SAML.SCIM, e.SAML.Transport = client, client.Transport()
+		e.SAML.SCIM = client
 	}
 	return e
 }
 
+// NewSAMLOnlyEnvs returns the environments of a run without a SCIM target:
+// the SCIM checks are skipped; client carries the requests to the SP (its
+// TLS settings) and writes them to the transcript.
+func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
+	e := Envs{SAML: &saml.Env{RunID: client.RunID()}}
+	if sc != nil {
+		e.SAML.SP, e.SAML.Policy, e.SAML.IdP = sc.SP, sc.Policy, sc.IdP
+		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
+	}
+	return e
+}
+
+// isSAML reports whether c is a SAML check.
+func isSAML(c suites.Check) bool { return strings.HasPrefix(c.ID, "SAML-") }
+
 // For returns the environment of check c.
 func (e Envs) For(c suites.Check) any {
-	if strings.HasPrefix(c.ID, "SAML-") {
+	if isSAML(c) {
 		return e.SAML
 	}
 	return e.SCIM
+}
+
+// Gate skips the SCIM checks of a run without a SCIM target.
+func (e Envs) Gate(c suites.Check) (bool, string) {
+	if !isSAML(c) && e.SCIM == nil {
+		return false, "no SCIM target given (--scim-url): this run checks the SAML SP only"
+	}
+	return true, ""
 }
 
 // Has is the capability gate of a run: SAML capabilities are answered by
@@ -75,6 +96,9 @@ func (e Envs) Has(c suites.Capability) (bool, string) {
 	switch c {
 	case suites.CapSAML, suites.CapSAMLSCIM, suites.CapJIT:
 		return e.SAML.Has(c)
+	}
+	if e.SCIM == nil {
+		return false, "no SCIM target given (--scim-url)"
 	}
 	return e.SCIM.Has(c)
 }
@@ -171,6 +195,16 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, err
 	}
 	dialects, _ := Dialects(cfg.Dialect) // Plan has validated it
+	// Without a SCIM target the run checks the SAML SP only; the client
+	// then addresses the SP's origin, for its TLS settings and transcript.
+	samlOnly := cfg.Target.BaseURL == "" && cfg.SAML != nil
+	if samlOnly {
+		u, err := url.Parse(cfg.SAML.SP.ACSURL)
+		if err != nil || u.Host == "" {
+			return out, fmt.Errorf("SP ACS URL %q is not an absolute URL", cfg.SAML.SP.ACSURL)
+		}
+		cfg.Target.BaseURL = u.Scheme + "://" + u.Host
+	}
 	// Check the target settings before anything is written.
 	if _, err := target.New(cfg.Target); err != nil {
 		return out, err
@@ -211,26 +245,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 
 	started := now()
-	disc, err := scim.Discover(ctx, client, nil)
-	if err != nil {
-		var te *target.TransportError
-		if errors.As(err, &te) && te.Kind != target.KindInterrupted {
-			return out, fmt.Errorf("%w: %w", ErrUnreachable, err)
-		}
-		return out, fmt.Errorf("discovery: %w", err)
+	var envs Envs
+	if samlOnly {
+		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
+	} else if envs, err = scimEnvs(ctx, client, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+		return out, err
 	}
-	if disc.NotSCIM != "" {
-		return out, fmt.Errorf("%w: %s does not look like a SCIM service: %s; point --scim-url at the SCIM base URL (often …/scim/v2)", ErrNotSCIM, client.BaseURL(), disc.NotSCIM)
-	}
-	// Wrong credentials would fail every check with the same 401: say so once.
-	if probe, err := client.Do(ctx, target.Request{Method: "GET", Path: disc.Endpoint(scim.URNUser),
-		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
-		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
-	}
-	envs := NewEnvs(client, disc, dialects, tc.HasCredentials(), cfg.SAML)
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		EnvFor: envs.For, Has: envs.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -262,6 +285,28 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, fmt.Errorf("clean-up left resources behind (run 'provcheck cleanup --ledger %s'): %w", ledgerPath, cerr)
 	}
 	return out, nil
+}
+
+// scimEnvs discovers the SCIM target and returns the run's environments;
+// the errors are those of Run (unreachable, not SCIM, credentials refused).
+func scimEnvs(ctx context.Context, client *target.Client, dialects []string, authenticated bool, sc *SAMLConfig) (Envs, error) {
+	disc, err := scim.Discover(ctx, client, nil)
+	if err != nil {
+		var te *target.TransportError
+		if errors.As(err, &te) && te.Kind != target.KindInterrupted {
+			return Envs{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		return Envs{}, fmt.Errorf("discovery: %w", err)
+	}
+	if disc.NotSCIM != "" {
+		return Envs{}, fmt.Errorf("%w: %s does not look like a SCIM service: %s; point --scim-url at the SCIM base URL (often …/scim/v2)", ErrNotSCIM, client.BaseURL(), disc.NotSCIM)
+	}
+	// Wrong credentials would fail every check with the same 401: say so once.
+	if probe, err := client.Do(ctx, target.Request{Method: "GET", Path: disc.Endpoint(scim.URNUser),
+		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
+		return Envs{}, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
+	}
+	return NewEnvs(client, disc, dialects, authenticated, sc), nil
 }
 
 // Cleanup finishes the clean-up of an interrupted run from its ledger file.

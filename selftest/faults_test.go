@@ -135,7 +135,7 @@ func runCheckWith(id string, opts reftarget.Options) suites.Result {
 	disc, err := scim.Discover(ctx, client, nil)
 	Expect(err).NotTo(HaveOccurred())
 	envs := runner.NewEnvs(client, disc, []string{"rfc"}, true, trustMockIdP(srv, true))
-	r := suites.RunOne(ctx, plan[0], suites.Options{EnvFor: envs.For, Has: envs.Has})
+	r := suites.RunOne(ctx, plan[0], suites.Options{EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has})
 	_, err = client.Cleanup(ctx)
 	Expect(err).NotTo(HaveOccurred())
 	Expect(led.Live()).To(BeEmpty(), "the check left resources behind")

@@ -19,6 +19,10 @@ type Options struct {
 	Has func(Capability) (ok bool, reason string)
 	// Force runs checks whose capabilities are missing instead of skipping them.
 	Force bool
+	// Gate, if set, says whether a check can run at all in this run (a SCIM
+	// check in a run without a SCIM target cannot); a check it refuses is
+	// skipped with the reason, also with Force.
+	Gate func(Check) (ok bool, reason string)
 	// Parallel is the number of checks run at once; below 1 means 1.
 	Parallel int
 	// Timeout bounds one check; zero means two minutes.
@@ -93,6 +97,11 @@ func baseResult(c Check, at time.Time) Result {
 // result. A panic in the check is reported as an error, never propagated.
 func RunOne(ctx context.Context, c Check, opts Options) Result {
 	start := opts.now()
+	if opts.Gate != nil {
+		if ok, why := opts.Gate(c); !ok {
+			return skippedResult(c, start, why)
+		}
+	}
 	if !opts.Force && opts.Has != nil {
 		for _, capab := range c.Requires {
 			if ok, why := opts.Has(capab); !ok {

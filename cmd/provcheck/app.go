@@ -236,18 +236,22 @@ func parse(fs *flag.FlagSet, args []string, stderr io.Writer) bool {
 
 // useEmbedded starts the embedded reference target (with faults) when tc
 // names no target, and points tc at it; its SAML SP then trusts a
-// generated mock IdP and *sc becomes that SP's contract. It reports a usage
-// error (false) for faults given with a real target, credentials without
-// one, or SP settings without the SCIM URL of the same application.
+// generated mock IdP and *sc becomes that SP's contract. An SP contract
+// without a SCIM URL is a run against that SP only. It reports a usage
+// error (false) for faults given with a real target, or credentials
+// without a SCIM URL.
 func useEmbedded(tc *target.Config, faults listFlag, sc **runner.SAMLConfig, cmd string, stderr io.Writer) (stop func(), ok bool) {
-	if tc.BaseURL == "" && *sc != nil {
-		fmt.Fprintf(stderr, "provcheck %s: the --sp-* and --idp-* settings need --scim-url of the same application (SAML-only runs are not supported yet)\n", cmd)
-		return nil, false
-	}
-	if tc.BaseURL != "" {
+	if tc.BaseURL != "" || *sc != nil {
 		if len(faults) > 0 {
-			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url)\n", cmd)
+			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url and no --sp-* settings)\n", cmd)
 			return nil, false
+		}
+		if tc.BaseURL == "" {
+			if tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil || len(tc.Headers) > 0 {
+				fmt.Fprintf(stderr, "provcheck %s: credentials given but no --scim-url; name the target with --scim-url\n", cmd)
+				return nil, false
+			}
+			fmt.Fprintf(stderr, "no --scim-url: checking the SAML SP at %s only (the SCIM checks are skipped)\n", (*sc).SP.ACSURL)
 		}
 		return func() {}, true
 	}

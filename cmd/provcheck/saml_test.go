@@ -94,10 +94,33 @@ func TestRunExternalSPFromProfile(t *testing.T) {
 	assert.Contains(t, stderr, "ACCEPTED_AS_VICTIM")
 }
 
+func TestRunSAMLOnly(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--strict", "--out", dir,
+		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-login-url", ref.SP.LoginURL,
+		"--sp-whoami-url", ref.SP.WhoamiURL, "--sp-sync", "on",
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "checking the SAML SP at")
+	st := statuses(t, dir)
+	assert.Equal(t, "passed", st["SAML-JIT-001"])
+	assert.Equal(t, "passed", st["SAML-JIT-005"])
+	assert.Equal(t, "skipped", st["SAML-SCIM-001"])
+	assert.Equal(t, "skipped", st["SCIM-DISC-001"])
+	assert.Equal(t, "skipped", st["SCIM-USERS-001"])
+	transcript, err := os.ReadFile(filepath.Join(dir, "transcript.jsonl"))
+	require.NoError(t, err)
+	assert.Contains(t, string(transcript), "/saml/acs")
+	assert.NotContains(t, string(transcript), "/scim/v2")
+}
+
 func TestSAMLBadUsage(t *testing.T) {
 	_, key, cert := externalSP(t)
 	for name, args := range map[string][]string{
 		"SP without SCIM URL":  {"run", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
+		"SP and credentials":   {"run", "--scim-token", "t", "--sp-acs-url", "http://127.0.0.1:1/saml/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
+		"SP and fault":         {"run", "--fault", "jit-no-sync", "--sp-acs-url", "http://127.0.0.1:1/saml/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
 		"incomplete contract":  {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
 		"bad jit policy":       {"run", "--sp-jit", "maybe"},
 		"bad sync policy":      {"run", "--sp-sync", "sometimes"},

@@ -114,14 +114,14 @@ func (b *browser) do(method, rawURL string, form url.Values, evidence string) *a
 	return &answer{status: resp.StatusCode, header: resp.Header, body: data, url: u}
 }
 
-// record keeps an exchange as evidence and, through the SCIM client, in
+// record keeps an exchange as evidence and, through Env.Transcript, in
 // the run's transcript (with the run's secrets redacted).
 func (b *browser) record(ex suites.Exchange) {
-	if b.env.SCIM == nil {
+	if b.env.Transcript == nil {
 		b.t.Record(ex)
 		return
 	}
-	if err := b.env.SCIM.Record(b.t, ex); err != nil {
+	if err := b.env.Transcript.Record(b.t, ex); err != nil {
 		b.t.Logf("%v", err)
 	}
 }

@@ -80,6 +80,9 @@ type Env struct {
 	// and reads accounts and deletes (after adopting them into the ledger)
 	// those the checks' logins created.
 	SCIM *target.Client
+	// Transcript, if set, receives the exchanges with the SP in the run's
+	// transcript (redacted), besides the check's evidence.
+	Transcript *target.Client
 	// RunID is the run marker put into every NameID and email.
 	RunID string
 	// Transport carries the requests to the SP (TLS settings); nil means

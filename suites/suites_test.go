@@ -159,7 +159,7 @@ func TestTSatisfiesRapidTB(t *testing.T) {
 
 func TestGateAndEnvFor(t *testing.T) {
 	c := check("X-2", Must, func(t *T) {
-		if t.Env() != "x-env" {
+		if t.Env() != "X-env" {
 			t.Fatalf("env %v", t.Env())
 		}
 	})

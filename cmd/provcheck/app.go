@@ -34,7 +34,8 @@ const (
 const usage = `provcheck — conformance and fuzz harness for SCIM 2.0 provisioning
 
 usage:
-  provcheck run [flags]       run the checks (against the embedded reference target and its SAML SP if no --scim-url)
+  provcheck run [flags]       run the checks (against the embedded reference target and its SAML SP
+                              when neither --scim-url nor --sp-* settings are given)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck serve [flags]     run the reference SCIM target on loopback

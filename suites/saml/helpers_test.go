@@ -60,7 +60,8 @@ func TestAccountMatches(t *testing.T) {
 	}{
 		{Principal{ID: "1"}, true, true},
 		{Principal{ID: "other", UserName: "U@X"}, true, true},
-		{Principal{ID: "other", UserName: "v@x", Email: "e@x"}, false, true},
+		{Principal{ID: "other", UserName: "v@x", Email: "e@x"}, true, true},
+		{Principal{ID: "other", UserName: "v@x", Email: "f@x"}, false, true},
 		{Principal{ID: "other", Email: "e@x"}, true, true},
 		{Principal{ID: "other"}, false, false},
 	} {

@@ -76,18 +76,27 @@ func (a Account) hasEmail(e string) bool {
 }
 
 // matches reports whether a whoami principal is this account: the same id,
-// else the same userName, else the same email, when whoami gives them.
-// known is false when no field can be compared.
+// or (the whoami ids of an app need not be its SCIM ids) the same userName
+// or the same email, when whoami gives them. known is false when no field
+// can be compared; a principal differs only when every comparable field
+// does.
 func (a Account) matches(p Principal) (same, known bool) {
-	switch {
-	case p.ID == a.ID:
+	if p.ID == a.ID {
 		return true, true
-	case p.UserName != "" && a.UserName != "":
-		return strings.EqualFold(p.UserName, a.UserName), true
-	case p.Email != "" && len(a.Emails) > 0:
-		return a.hasEmail(p.Email), true
 	}
-	return false, false
+	if p.UserName != "" && a.UserName != "" {
+		known = true
+		if strings.EqualFold(p.UserName, a.UserName) {
+			return true, true
+		}
+	}
+	if p.Email != "" && len(a.Emails) > 0 {
+		known = true
+		if a.hasEmail(p.Email) {
+			return true, true
+		}
+	}
+	return false, known
 }
 
 func accountOf(m map[string]any) Account {

@@ -330,7 +330,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
-	sc, err := spf.config()
+	sc, err := spf.config(tc)
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage

@@ -80,6 +80,22 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 	}
 }
 
+func TestRunExternalSPFromMetadata(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML-JIT-002", "--strict", "--out", dir,
+		"--sp-metadata-url", ref.SP.MetadataURL, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "passed", statuses(t, dir)["SAML-JIT-002"])
+
+	code, _, stderr = run(t, "run", "--out", t.TempDir(), "--sp-metadata-url", ref.SP.WhoamiURL, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "--sp-metadata-url")
+	oneLine(t, stderr)
+}
+
 func TestRunExternalSPFromProfile(t *testing.T) {
 	ref, key, cert := externalSP(t, reftarget.FaultJITMatchOnEmail)
 	dir := t.TempDir()

@@ -1,28 +1,32 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/runner"
 	"github.com/provcheck/provcheck/suites/saml"
+	"github.com/provcheck/provcheck/target"
 )
 
 // samlFlags are the flags of the SAML SP contract and of the IdP identity
 // the SP trusts.
 type samlFlags struct {
-	acs, entityID, login                string
+	metadata, acs, entityID, login      string
 	whoami, whoamiID, whoamiUser, email string
 	jit, sync                           string
 	idpKey, idpCert, idpEntityID        string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&sf.metadata, "sp-metadata-url", "", "SAML SP: metadata URL; gives the entity ID and the ACS URL unless --sp-entity-id and --sp-acs-url are set")
 	fs.StringVar(&sf.acs, "sp-acs-url", "", "SAML SP: assertion consumer service URL (HTTP-POST binding)")
 	fs.StringVar(&sf.entityID, "sp-entity-id", "", "SAML SP: the SP's entity ID (the audience of its assertions)")
 	fs.StringVar(&sf.login, "sp-login-url", "", "SAML SP: URL that starts an SP-initiated login (optional; without it logins are IdP-initiated)")
@@ -39,7 +43,7 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 
 // given reports whether any SP or IdP setting was given.
 func (sf *samlFlags) given() bool {
-	return sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
+	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
 		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != ""
 }
 
@@ -63,18 +67,32 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 }
 
 // config returns the SAML contract of an external SP, nil when no SP
-// setting was given, or a one-line error naming what is missing.
-func (sf *samlFlags) config() (*runner.SAMLConfig, error) {
+// setting was given, or a one-line error naming what is missing. The SP's
+// metadata, when its URL is given, is fetched with tc's TLS settings and
+// without tc's credentials.
+func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	pol, err := sf.policy()
 	if err != nil || !sf.given() {
 		return nil, err
+	}
+	if sf.metadata != "" && (sf.acs == "" || sf.entityID == "") {
+		entityID, acs, err := fetchSPMetadata(sf.metadata, tc)
+		if err != nil {
+			return nil, err
+		}
+		if sf.acs == "" {
+			sf.acs = acs
+		}
+		if sf.entityID == "" {
+			sf.entityID = entityID
+		}
 	}
 	for _, f := range []struct{ name, val string }{
 		{"--sp-acs-url", sf.acs}, {"--sp-entity-id", sf.entityID}, {"--sp-whoami-url", sf.whoami},
 		{"--idp-key", sf.idpKey}, {"--idp-cert", sf.idpCert}, {"--idp-entity-id", sf.idpEntityID},
 	} {
 		if strings.TrimSpace(f.val) == "" {
-			return nil, fmt.Errorf("a SAML SP needs --sp-acs-url, --sp-entity-id, --sp-whoami-url and the IdP identity it trusts (--idp-key, --idp-cert, --idp-entity-id); %s is missing", f.name)
+			return nil, fmt.Errorf("a SAML SP needs --sp-acs-url and --sp-entity-id (or --sp-metadata-url), --sp-whoami-url and the IdP identity it trusts (--idp-key, --idp-cert, --idp-entity-id); %s is missing", f.name)
 		}
 	}
 	for _, f := range []struct{ name, val string }{{"--sp-acs-url", sf.acs}, {"--sp-login-url", sf.login}, {"--sp-whoami-url", sf.whoami}} {
@@ -95,6 +113,33 @@ func (sf *samlFlags) config() (*runner.SAMLConfig, error) {
 			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
 		Policy: pol, IdP: id,
 	}, nil
+}
+
+// fetchSPMetadata reads the SP's entity ID and ACS URL from its metadata.
+func fetchSPMetadata(rawURL string, tc target.Config) (entityID, acs string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url %q: expected an absolute http or https URL without credentials", rawURL)
+	}
+	c, err := target.New(target.Config{BaseURL: u.Scheme + "://" + u.Host, CAFile: tc.CAFile, Insecure: tc.Insecure,
+		Timeout: tc.Timeout, Retries: -1, UserAgent: "provcheck/" + runner.Version})
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	resp, err := c.Do(ctx, target.Request{Path: rawURL, NoAuth: true, Header: map[string]string{"Accept": "application/samlmetadata+xml, application/xml, text/xml"}}, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+	}
+	if resp.Status != 200 {
+		return "", "", fmt.Errorf("--sp-metadata-url: GET %s answered %d", rawURL, resp.Status)
+	}
+	entityID, acs, err = saml.ParseSPMetadata(resp.Body)
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url %s: %w", rawURL, err)
+	}
+	return entityID, acs, nil
 }
 
 // embeddedSAML makes the embedded reference SP trust a freshly generated

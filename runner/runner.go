@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -112,9 +113,18 @@ type Config struct {
 	Parallel  int
 	Timeout   time.Duration // per check
 	Force     bool          // run checks whose capability is not advertised
-	Strict    bool          // warnings count as failures (junit.xml shows them as failures)
-	Seed      uint64
-	Now       func() time.Time
+	// ForceCaps run the checks of these capabilities even when the target
+	// does not advertise them (Force does it for all).
+	ForceCaps []suites.Capability
+	// DiscoveryFiles stand in for discovery endpoints a target lacks.
+	DiscoveryFiles scim.DiscoveryFiles
+	Strict         bool // warnings count as failures (junit.xml shows them as failures)
+	Seed           uint64
+	// Baseline, when set, excuses the known deviations it lists: their
+	// results carry its reason and Outcome.Failing does not count them.
+	Baseline     *Baseline
+	BaselineFile string
+	Now          func() time.Time
 	// Progress receives each result as soon as its check ends (may be nil).
 	Progress func(done, total int, r suites.Result)
 	// SAML is the SP contract; nil skips the SAML checks.
@@ -129,6 +139,22 @@ type Outcome struct {
 	Cleanup target.CleanupReport
 	// Interrupted is true when the context was cancelled during the run.
 	Interrupted bool
+	// Baseline says how the run met Config.Baseline; nil without one.
+	Baseline *BaselineOutcome
+}
+
+// Failing counts the failures and errors of the run that no baseline
+// excuses, plus its warnings when strict.
+func (o Outcome) Failing(strict bool) int {
+	n := 0
+	for _, r := range o.Report.Results {
+		switch {
+		case r.Baseline != "":
+		case r.Status == suites.Failed, r.Status == suites.Error, strict && r.Status == suites.Warning:
+			n++
+		}
+	}
+	return n
 }
 
 // ErrUnreachable marks a run that could not talk to its target at all; the
@@ -172,6 +198,20 @@ func Dialects(s string) ([]string, error) {
 	return out, nil
 }
 
+// forcing wraps a capability gate so the forced capabilities count as
+// offered.
+func forcing(has func(suites.Capability) (bool, string), forced []suites.Capability) func(suites.Capability) (bool, string) {
+	if len(forced) == 0 {
+		return has
+	}
+	return func(c suites.Capability) (bool, string) {
+		if slices.Contains(forced, c) {
+			return true, ""
+		}
+		return has(c)
+	}
+}
+
 // NewRunID returns a short run-unique marker, "pc" and 8 hex digits.
 func NewRunID() string {
 	b := make([]byte, 4)
@@ -206,6 +246,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		cfg.Target.BaseURL = u.Scheme + "://" + u.Host
 	}
 	// Check the target settings before anything is written.
+	if err := cfg.DiscoveryFiles.Validate(); err != nil {
+		return out, err
+	}
 	if _, err := target.New(cfg.Target); err != nil {
 		return out, err
 	}
@@ -248,12 +291,12 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	var envs Envs
 	if samlOnly {
 		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
-	} else if envs, err = scimEnvs(ctx, client, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+	} else if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
 		return out, err
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		EnvFor: envs.For, Gate: envs.Gate, Has: forcing(envs.Has, cfg.ForceCaps), Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -276,6 +319,12 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		},
 		Results: results,
 	}
+	if cfg.Baseline != nil {
+		bo := cfg.Baseline.Apply(out.Report.Results, now())
+		bo.File = cfg.BaselineFile
+		out.Baseline = &bo
+		out.Report.Run.Baseline = suites.BaselineInfo{File: bo.File, Fixed: bo.Fixed, Expired: bo.Expired}
+	}
 	paths, werr := reports.WriteAllWith(cfg.OutDir, out.Report, reports.WriteOptions{JUnit: reports.JUnitOptions{Strict: cfg.Strict}})
 	out.Paths = paths
 	if werr != nil {
@@ -289,8 +338,8 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 
 // scimEnvs discovers the SCIM target and returns the run's environments;
 // the errors are those of Run (unreachable, not SCIM, credentials refused).
-func scimEnvs(ctx context.Context, client *target.Client, dialects []string, authenticated bool, sc *SAMLConfig) (Envs, error) {
-	disc, err := scim.Discover(ctx, client, nil)
+func scimEnvs(ctx context.Context, client *target.Client, files scim.DiscoveryFiles, dialects []string, authenticated bool, sc *SAMLConfig) (Envs, error) {
+	disc, err := scim.DiscoverWith(ctx, client, nil, files)
 	if err != nil {
 		var te *target.TransportError
 		if errors.As(err, &te) && te.Kind != target.KindInterrupted {

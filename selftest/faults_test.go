@@ -96,18 +96,24 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultPageCountZeroIgnored:    "SCIM-PAGE-004",
 	reftarget.FaultSortDescendingIgnored:   "SCIM-SORT-002",
 
-	reftarget.FaultJITMatchOnEmail:      "SAML-JIT-005",
-	reftarget.FaultJITDuplicateOnLogin:  "SAML-JIT-002",
-	reftarget.FaultJITIgnoresInactive:   "SAML-SCIM-003",
-	reftarget.FaultJITNoSync:            "SAML-JIT-004",
-	reftarget.FaultJITIgnoresExternalID: "SAML-SCIM-001",
-	reftarget.FaultJITCreateRace:        "SAML-JIT-006",
+	reftarget.FaultJITMatchOnEmail:       "SAML-JIT-005",
+	reftarget.FaultJITDuplicateOnLogin:   "SAML-JIT-002",
+	reftarget.FaultJITIgnoresInactive:    "SAML-SCIM-003",
+	reftarget.FaultJITNoSync:             "SAML-JIT-004",
+	reftarget.FaultJITIgnoresExternalID:  "SAML-SCIM-001",
+	reftarget.FaultJITCreateRace:         "SAML-JIT-006",
+	reftarget.FaultUniquenessRace:        "SCIM-RACE-001",
+	reftarget.FaultRacePatchLostUpdate:   "SCIM-RACE-002",
+	reftarget.FaultIfMatchRace:           "SCIM-RACE-003",
+	reftarget.FaultRobustUserNameType500: "SCIM-ROBUST-002",
+	reftarget.FaultRobustDeepNesting500:  "SCIM-ROBUST-003",
+	reftarget.FaultRobustPatchPath500:    "SCIM-ROBUST-004",
+	reftarget.FaultRobustContentType500:  "SCIM-ROBUST-005",
+	reftarget.FaultRobustNULDrop:         "SCIM-ROBUST-005",
 }
 
-// pending faults wait for the suites of later areas (filter, paging, sort,
-// PATCH, groups, Bulk, and the stateful fuzzer).
+// pending faults wait for the suites of later areas (the stateful fuzzer).
 var pending = map[reftarget.Fault]string{
-	reftarget.FaultUniquenessRace:   "stateful fuzzer (concurrency)",
 	reftarget.FaultFilterCacheStale: "stateful fuzzer (sequences)",
 }
 

@@ -225,7 +225,18 @@ func (c *Client) track(um string, u *url.URL, resp *Response) error {
 		obj := jsonObject(resp.Body)
 		id := idString(obj["id"])
 		if id == "" {
-			return nil
+			// RFC 7644 §3.3: the body SHOULD (not MUST) hold the resource;
+			// a 201 without one still names it in Location.
+			loc, ok := c.ownLocation(u, resp.Header.Get("Location"), "")
+			if !ok {
+				return nil
+			}
+			lu, _ := url.Parse(loc)
+			ls, _ := c.rel(lu)
+			if len(ls) != 2 || !strings.EqualFold(ls[0], segs[0]) {
+				return nil
+			}
+			return c.record(segs[0], ls[1], loc, u)
 		}
 		return c.record(segs[0], id, c.locationFor(resp, u, obj, segs[0], id), u)
 	case um == http.MethodPut && resp.Status == http.StatusCreated:

@@ -262,3 +262,33 @@ func TestAdoptRecordsOnlyWhatCarriesTheRunMarker(t *testing.T) {
 	assert.Equal(t, 2, rep.Deleted)
 	assert.Empty(t, c.Ledger().Live())
 }
+
+// A 201 without a body (RFC 7644 §3.3 only says the body SHOULD hold the
+// resource) is recorded from its Location header when that names one
+// resource of the same type below the base URL.
+func TestCreatedWithoutBodyRecordedFromLocation(t *testing.T) {
+	var loc string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", loc)
+		w.WriteHeader(201)
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Config{BaseURL: srv.URL + "/scim/v2"})
+	post := func() {
+		t.Helper()
+		_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/Users", Body: map[string]any{"userName": "x"}}, nil)
+		require.NoError(t, err)
+	}
+	loc = "/scim/v2/Users/u-1"
+	post()
+	live := c.Ledger().Live()
+	require.Len(t, live, 1)
+	assert.Equal(t, srv.URL+"/scim/v2/Users/u-1", live[0].Location)
+	assert.Equal(t, "u-1", live[0].ID)
+
+	for _, bad := range []string{"", srv.URL + "/scim/v2/Users", srv.URL + "/scim/v2/Groups/g-1", "https://elsewhere.example/scim/v2/Users/u-2", "/scim/v2/Users/u-3/extra"} {
+		loc = bad
+		post()
+		assert.Len(t, c.Ledger().Live(), 1, "Location %q must not be recorded", bad)
+	}
+}

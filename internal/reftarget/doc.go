@@ -37,6 +37,10 @@
 //     the password is not kept readable;
 //   - values of a multi-valued attribute with the same (type, value) pair are
 //     merged into one (RFC 7643 §2.4 SHOULD NOT return a pair twice);
+//   - a request body sent as anything but application/scim+json or
+//     application/json gets 415; JSON extensions (comments, trailing commas,
+//     a byte order mark, text after the value) are refused with 400
+//     invalidSyntax, and JSON nested deeper than 10000 levels too;
 //   - single resources carry ETag, Location and Content-Location (equal to
 //     meta.location, RFC 7643 §3.1);
 //   - joining or leaving a group changes the user's meta.version and

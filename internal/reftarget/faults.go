@@ -92,12 +92,19 @@ const (
 	FaultSortDescendingIgnored   Fault = "sort-descending-ignored"
 
 	// Faults of the SAML SP's JIT provisioning.
-	FaultJITMatchOnEmail      Fault = "jit-match-on-email"
-	FaultJITDuplicateOnLogin  Fault = "jit-duplicate-on-login"
-	FaultJITIgnoresInactive   Fault = "jit-ignores-inactive"
-	FaultJITNoSync            Fault = "jit-no-sync"
-	FaultJITIgnoresExternalID Fault = "jit-ignores-externalid"
-	FaultJITCreateRace        Fault = "jit-create-race"
+	FaultJITMatchOnEmail       Fault = "jit-match-on-email"
+	FaultJITDuplicateOnLogin   Fault = "jit-duplicate-on-login"
+	FaultJITIgnoresInactive    Fault = "jit-ignores-inactive"
+	FaultJITNoSync             Fault = "jit-no-sync"
+	FaultJITIgnoresExternalID  Fault = "jit-ignores-externalid"
+	FaultJITCreateRace         Fault = "jit-create-race"
+	FaultRacePatchLostUpdate   Fault = "patch-lost-update"
+	FaultIfMatchRace           Fault = "if-match-race"
+	FaultRobustDeepNesting500  Fault = "deep-nesting-500"
+	FaultRobustUserNameType500 Fault = "username-type-500"
+	FaultRobustContentType500  Fault = "content-type-500"
+	FaultRobustPatchPath500    Fault = "patch-path-bracket-500"
+	FaultRobustNULDrop         Fault = "nul-drops-connection"
 )
 
 // FaultInfo describes one fault.
@@ -190,6 +197,13 @@ var faultInfos = []FaultInfo{
 	{FaultJITNoSync, "the SP declares attribute sync on login but never updates an existing account"},
 	{FaultJITIgnoresExternalID, "the SP does not link a SCIM-provisioned user whose externalId is the NameID and creates a second account"},
 	{FaultJITCreateRace, "the SP's find-or-create at first login is not atomic: concurrent first logins create several accounts"},
+	{FaultRacePatchLostUpdate, "PATCH reads the resource, releases the lock, then writes its copy back: concurrent PATCHes lose each other's changes"},
+	{FaultIfMatchRace, "PUT and PATCH check If-Match, release the lock, then write: concurrent writes with the same version all succeed"},
+	{FaultRobustDeepNesting500, "a request body nested deeper than 1000 levels answers 500 (the decoder's stack overflows)"},
+	{FaultRobustUserNameType500, "a userName given as a JSON array or object answers 500 instead of 400"},
+	{FaultRobustContentType500, "a request body sent as text/plain, XML or a form answers 500 with a plain-text body instead of 415"},
+	{FaultRobustNULDrop, "a request body with an escaped NUL character (\\u0000) makes the server close the connection without an answer"},
+	{FaultRobustPatchPath500, "a PATCH path with an unbalanced \"[\" or \"]\" answers 500 instead of 400 invalidPath"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

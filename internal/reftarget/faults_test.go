@@ -472,6 +472,75 @@ var faultProbes = map[Fault]func(c *client) bool{
 		b, _ := login(c.t, c.s, "p-ext", AttrEmail, "e@example.com")
 		return b.whoamiID() == id && userCount(c.s) == 1
 	},
+	FaultRacePatchLostUpdate: func(c *client) bool {
+		ids := make([]string, 10)
+		for i := range ids {
+			ids[i] = c.createUser(user("lost" + strconv.Itoa(i)))
+		}
+		gid := c.createGroup(group("lost"))
+		raceParallel(len(ids), func(i int) {
+			c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": ids[i]}})))
+		})
+		members, _ := c.do("GET", "/Groups/"+gid, nil).body["members"].([]any)
+		return len(members) == len(ids)
+	},
+	FaultIfMatchRace: func(c *client) bool {
+		r := c.do("POST", "/Users", user("imr"))
+		id, v := r.str("id"), r.str("meta.version")
+		var mu sync.Mutex
+		ok := 0
+		raceParallel(10, func(i int) {
+			if c.do("PUT", "/Users/"+id, user("imr", "title", strconv.Itoa(i)), "If-Match: "+v).code == http.StatusOK {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+		return ok == 1
+	},
+	FaultRobustDeepNesting500: func(c *client) bool {
+		deep := strings.Repeat("[", 1500) + strings.Repeat("]", 1500)
+		r := c.do("POST", "/Users", `{"schemas":["`+uriUser+`"],"userName":"deep","unknownDeep":`+deep+`}`)
+		return r.code == http.StatusCreated
+	},
+	FaultRobustUserNameType500: func(c *client) bool {
+		return c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "userName": []any{"a"}}).code == 400 &&
+			c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "userName": map[string]any{"value": "a"}}).code == 400
+	},
+	FaultRobustContentType500: func(c *client) bool {
+		r := c.do("POST", "/Users", `{"schemas":["`+uriUser+`"],"userName":"ct"}`, "Content-Type: text/plain")
+		return r.code == http.StatusUnsupportedMediaType && r.body != nil && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
+	},
+	FaultRobustNULDrop: func(c *client) (answered bool) {
+		defer func() {
+			if p := recover(); p != nil {
+				answered = false // the handler aborted: the connection is dropped
+			}
+		}()
+		return c.do("POST", "/Users", user("nul", "displayName", "a\x00b")).code == http.StatusCreated
+	},
+	FaultRobustPatchPath500: func(c *client) bool {
+		id := c.createUser(user("ppb"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("replace", `emails[type eq "work"`, "x"))).code == 400 &&
+			c.do("PATCH", "/Users/"+id, patchBody(op("replace", `userName]`, "x"))).code == 400
+	},
+}
+
+// raceParallel runs f(0) … f(n-1) at once, each in its own goroutine, released
+// together, and waits for all.
+func raceParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
 }
 
 func TestFaults(t *testing.T) {
@@ -499,7 +568,6 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
 		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice},
-		FaultStaleLastModified:     {FaultETagIgnored},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {FaultGroupExcludedMembers},
@@ -510,6 +578,9 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultSortDescendingIgnored: {FaultSortIgnored},
 		FaultSortIgnored:           {FaultSortDescendingIgnored},
 		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive, FaultJITCreateRace},
+		FaultWrongTypeAccepted:     {FaultRobustUserNameType500},
+		FaultStaleLastModified:     {FaultETagIgnored, FaultIfMatchRace},
+		FaultETagIgnored:           {FaultIfMatchRace},
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {

@@ -128,9 +128,19 @@ func (s *Server) Faults() []Fault {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p) // net/http closes the connection without an answer
+			}
 			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
 		}
 	}()
+	if s.has(FaultRobustNULDrop) && r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if bytes.Contains(b, []byte(`\u0000`)) {
+			panic(http.ErrAbortHandler)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
 	path := r.URL.Path
 	if path == SPPath || strings.HasPrefix(path, SPPath+"/") {
 		s.serveSP(w, r)
@@ -316,6 +326,11 @@ func (s *Server) readBody(r *http.Request, limit int) (map[string]any, *scimErro
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/scim+json" && mt != "application/json") {
+			if s.has(FaultRobustContentType500) {
+				e := errorf(http.StatusInternalServerError, "", "java.lang.IllegalStateException: no message body reader for %s", ct)
+				e.plain = true
+				return nil, e
+			}
 			return nil, errorf(http.StatusUnsupportedMediaType, "", "unsupported Content-Type %q: send application/scim+json", ct)
 		}
 	}
@@ -329,7 +344,33 @@ func (s *Server) readBody(r *http.Request, limit int) (map[string]any, *scimErro
 	if len(b) > limit {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "", "the request body exceeds %d bytes", limit)
 	}
+	if s.has(FaultRobustDeepNesting500) && robustJSONDepth(b) > 1000 {
+		return nil, errorf(http.StatusInternalServerError, "", "internal error: stack overflow while decoding the request body")
+	}
 	return decodeObject(b)
+}
+
+// robustJSONDepth returns the deepest nesting of arrays and objects in b, ignoring
+// brackets inside strings (FaultRobustDeepNesting500).
+func robustJSONDepth(b []byte) int {
+	depth, most, inStr, esc := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '[' || c == '{':
+			depth++
+			most = max(most, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return most
 }
 
 // decodeObject decodes a JSON object, keeping numbers as json.Number.
@@ -374,9 +415,9 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeResource writes a single resource with its ETag and Location.
 func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcome, base string, single bool) {
-	etag := o.res.etag()
+	etag := o.etag()
 	if s.has(FaultETagHeaderMismatch) {
-		etag = fmt.Sprintf("\"%x-%d\"", o.res.version*7919, len(o.res.id))
+		etag = fmt.Sprintf("\"%x-%d\"", o.version*7919, len(o.res.id))
 	}
 	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
@@ -399,8 +440,8 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request, rt *resourceTy
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && !s.has(FaultIfNoneMatchIgnored) {
 		for _, t := range splitETags(inm) {
-			if t == "*" || etagsMatch(t, o.res.etag()) {
-				w.Header().Set("ETag", o.res.etag())
+			if t == "*" || etagsMatch(t, o.etag()) {
+				w.Header().Set("ETag", o.etag())
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}

@@ -127,7 +127,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R1, R5",
 		Rule:  `N1 logs in five times in sequence, each with a fresh cookie jar: still one account with a stable internal ID.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{suites.SAMLLabel, "area:jit"}, Covers: []string{"J03"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J03"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("j03")
@@ -195,7 +195,7 @@ var jitChecks = []suites.Check{
 		Spec:  "SAML Core §8.3.7; catalogue R5",
 		Rule:  `N parallel POSTs of distinct, valid Responses for the same new N1: exactly one account. Every request succeeds or fails cleanly (no 5xx). All sessions map to the same ID.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
-		Labels: []string{suites.SAMLLabel, "area:jit"}, Covers: []string{"J18"},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J18"},
 		Run: func(t *suites.T) {
 			const n = 10
 			e := Session(t)
@@ -409,7 +409,7 @@ var coexistenceChecks = []suites.Check{
 		Spec:  "RFC 7643 §4.1.1 (active); catalogue R7",
 		Rule:  `SCIM reactivation (active=true) after a deactivation, then SAML: the same internal ID comes back; Δu = 0.`,
 		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapSAMLSCIM},
-		Labels: []string{suites.SAMLLabel, "area:coexistence"}, Covers: []string{"C05"},
+		Labels: []string{suites.SAMLLabel, "area:coexistence", "tier:extended"}, Covers: []string{"C05"},
 		Run: func(t *suites.T) {
 			e := Session(t)
 			p := e.newPerson("c05")

@@ -10,4 +10,9 @@
 // answer the RFC allows (a correct server must never fail); give every
 // resource a run-unique name (Env.Name) so parallel runs never collide; and
 // never touch a resource this run did not create (the client refuses).
+//
+// A check may send requests from several goroutines (race.go does): the
+// client and T's recording are safe for concurrent use, but Fatalf, Skipf,
+// FailNow and Abort stop only the goroutine that calls them, so call them
+// (and helpers such as do, which abort) from the check's own goroutine only.
 package scim

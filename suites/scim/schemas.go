@@ -178,7 +178,7 @@ var schemaChecks = []suites.Check{
 	{
 		ID: "SCIM-DISC-016", Title: "Schema attribute definitions are complete: every characteristic explicit, subAttributes for complex types",
 		Spec:  "RFC 7643 §7",
-		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [caseExact, mutability, returned and uniqueness are expected to be stated, so clients need not guess the defaults.]`,
+		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [mutability and returned are expected to be stated, and caseExact and uniqueness on string, reference and binary attributes (where RFC 7643 §8.7 states them), so clients need not guess the defaults.]`,
 		Level: suites.Should, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S11"},
 		Run: func(t *suites.T) {
 			for _, s := range readList(t, "/Schemas") {
@@ -332,15 +332,17 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			}
 		}
 		for _, f := range []string{"caseExact"} {
-			stringy := hasString([]string{"string", "reference", "binary"}, a.Str("type"))
-			if _, ok := a.Bool(f); !ok && ((strict && stringy) || a.Get(f) != nil) {
+			if _, ok := a.Bool(f); !ok && ((strict && stringy(a)) || a.Get(f) != nil) {
 				t.Errorf("%s: %s is %s; expected a boolean", where, f, compact(a.Get(f)))
 			}
 		}
 		checkEnum(t, where, a, strict, "mutability", "readOnly", "readWrite", "immutable", "writeOnly")
 		checkEnum(t, where, a, strict, "returned", "always", "never", "default", "request")
+		// Uniqueness is expected stated only where RFC 7643 §8.7 states it:
+		// on string-like attributes. Its own definitions leave it out of
+		// booleans ("active", "primary"), where the default none applies.
 		if !strings.EqualFold(a.Str("type"), "complex") {
-			checkEnum(t, where, a, strict, "uniqueness", "none", "server", "global")
+			checkEnum(t, where, a, strict && stringy(a), "uniqueness", "none", "server", "global")
 		}
 		if strings.EqualFold(a.Str("type"), "complex") && depth == 0 {
 			subs := a.Objs("subAttributes")
@@ -350,6 +352,12 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			checkAttrDefs(t, schema+" "+name, subs, depth+1, strict)
 		}
 	}
+}
+
+// stringy reports whether an attribute definition is of a string-like type,
+// the ones for which RFC 7643 §8.7 states caseExact and uniqueness.
+func stringy(a Obj) bool {
+	return hasString([]string{"string", "reference", "binary"}, a.Str("type"))
 }
 
 func checkEnum(t *suites.T, where string, a Obj, strict bool, field string, allowed ...string) {

@@ -39,6 +39,9 @@ type SAMLConfig struct {
 	SP     saml.SP
 	Policy saml.Policy
 	IdP    *mockidp.Identity
+	// Attrs are the attribute names the SP maps; zero means
+	// saml.DefaultAttributes.
+	Attrs saml.Attributes
 }
 
 // Envs are the sessions of one run's suites: SCIM checks get the SCIM
@@ -66,7 +69,7 @@ func NewEnvs(client *target.Client, disc *scim.Discovery, dialects []string, aut
 func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
 	e := Envs{SAML: &saml.Env{RunID: client.RunID()}}
 	if sc != nil {
-		e.SAML.SP, e.SAML.Policy, e.SAML.IdP = sc.SP, sc.Policy, sc.IdP
+		e.SAML.SP, e.SAML.Policy, e.SAML.IdP, e.SAML.Attrs = sc.SP, sc.Policy, sc.IdP, sc.Attrs
 		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
 	}
 	return e

@@ -22,6 +22,7 @@ type samlFlags struct {
 	metadata, acs, entityID, login      string
 	whoami, whoamiID, whoamiUser, email string
 	jit, sync                           string
+	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
 }
 
@@ -36,6 +37,9 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.email, "sp-whoami-email", "email", "SAML SP: dotted JSON path of the email in the whoami answer")
 	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
 	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
+	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
+	fs.StringVar(&sf.attrSurname, "sp-attr-surname", "sn", "SAML SP: name of the attribute the SP maps to the family name")
 	fs.StringVar(&sf.idpKey, "idp-key", "", "PEM private key (RSA) of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpCert, "idp-cert", "", "PEM certificate of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpEntityID, "idp-entity-id", "", "entity ID (Issuer) of the mock IdP the SP trusts")
@@ -112,6 +116,7 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
 			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
 		Policy: pol, IdP: id,
+		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
 	}, nil
 }
 

@@ -54,6 +54,20 @@ func observedEmail(p *Principal, as Accounts) string {
 	return ""
 }
 
+// victimUntouched fails the check when the victim V's account, as the SCIM
+// oracle saw it in before, changed or disappeared (V must be untouched).
+// Without the oracle, or when it did not see V, there is nothing to judge.
+func (e *Env) victimUntouched(t *suites.T, before Accounts, victimID string) {
+	vBefore, ok := before[victimID]
+	if !ok || e.SCIM == nil {
+		return
+	}
+	vAfter, ok := e.account(t, victimID)
+	if !ok || vAfter.String() != vBefore.String() {
+		t.Errorf("the victim V changed: before %s, after %s; V must be untouched", vBefore, vAfter)
+	}
+}
+
 var jitChecks = []suites.Check{
 	{
 		ID: "SAML-JIT-001", Title: "The first login of a new NameID creates exactly one account with the mapped attributes (none when JIT is declared off)",
@@ -268,7 +282,6 @@ var jitChecks = []suites.Check{
 				t.Fatalf("N1 (%s) and the victim V (%s) landed in the same account %s before any email change", p.NameID, v.NameID, own.ID)
 			}
 			before := e.accounts(t, v, p)
-			vBefore, haveV := before[victim.ID]
 			l := e.login(t, takeover)
 			after := e.accounts(t, v, p)
 			side := ""
@@ -286,12 +299,7 @@ var jitChecks = []suites.Check{
 			case ServerError:
 				t.Logf("%s: %s (robustness: a warning in the catalogue, not a takeover)", verdict, l.Summary())
 			}
-			if haveV && e.SCIM != nil {
-				vAfter, ok := e.account(t, victim.ID)
-				if !ok || vAfter.String() != vBefore.String() {
-					t.Errorf("the victim V changed: before %s, after %s; V must be untouched", vBefore, vAfter)
-				}
-			}
+			e.victimUntouched(t, before, victim.ID)
 		},
 	},
 	{
@@ -308,7 +316,6 @@ var jitChecks = []suites.Check{
 			e.cleanup(t, v, n2)
 			victim := needSession(t, e.login(t, v), "login of the canary victim V")
 			before := e.accounts(t, v, n2)
-			vBefore, haveV := before[victim.ID]
 			l := e.login(t, n2)
 			after := e.accounts(t, v, n2)
 			side := ""
@@ -326,12 +333,7 @@ var jitChecks = []suites.Check{
 			case ServerError:
 				t.Logf("%s: %s (robustness: a warning in the catalogue, not a takeover)", verdict, l.Summary())
 			}
-			if haveV && e.SCIM != nil {
-				vAfter, ok := e.account(t, victim.ID)
-				if !ok || vAfter.String() != vBefore.String() {
-					t.Errorf("the victim V changed: before %s, after %s; V must be untouched", vBefore, vAfter)
-				}
-			}
+			e.victimUntouched(t, before, victim.ID)
 		},
 	},
 }

@@ -86,6 +86,9 @@
 //     under the store's lock, so concurrent first logins create one
 //     account (R5); an inactive account is refused, and nothing about
 //     accounts changes on a refusal (R6);
+//   - an email another account holds never links (rule R4): a new NameID
+//     asserting it is refused, with no account created, and sync does not
+//     copy it into the login's account;
 //   - with sync on, email and name are updated at every later login.
 //
 // Start serves a Server on a loopback port for tests and the CLI.

@@ -492,6 +492,11 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			time.Sleep(50 * time.Millisecond)
 			s.mu.Lock()
 		}
+		if at.email != nil && *at.email != "" && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITCreateRace) {
+			if other := s.emailOwner(*at.email, ""); other != nil {
+				return "", refuse("email %s belongs to account %s, which is not linked to NameID %q; an administrator must link them", *at.email, other.id, key.nameID)
+			}
+		}
 		body := at.body()
 		body["userName"] = key.nameID
 		body["externalId"] = key.nameID
@@ -538,7 +543,8 @@ func (s *Server) syncAttributes(u *resource, at samlAttrs) error {
 		return fmt.Errorf("the asserted attributes cannot be stored: %s", err.detail)
 	}
 	data := copyMap(u.data)
-	if v, ok := norm["emails"]; ok {
+	if v, ok := norm["emails"]; ok && s.emailOwner(*at.email, u.id) == nil {
+		// An email another account holds is not taken over by sync.
 		data["emails"] = v
 	}
 	if v, ok := norm["name"].(map[string]any); ok {
@@ -552,6 +558,24 @@ func (s *Server) syncAttributes(u *resource, at samlAttrs) error {
 		data["name"] = name
 	}
 	s.commit(u, data)
+	return nil
+}
+
+// emailOwner returns a user other than exceptID with the email (case
+// insensitive) among its emails, or nil. The caller holds s.mu.
+func (s *Server) emailOwner(email, exceptID string) *resource {
+	for _, u := range s.all(rtUser) {
+		if u.id == exceptID {
+			continue
+		}
+		emails, _ := u.data["emails"].([]any)
+		for _, e := range emails {
+			m, _ := e.(map[string]any)
+			if v, _ := m["value"].(string); strings.EqualFold(v, email) {
+				return u
+			}
+		}
+	}
 	return nil
 }
 

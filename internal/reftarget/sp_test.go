@@ -81,6 +81,15 @@ func TestSPEmailNeverKeys(t *testing.T) {
 	again, _ := login(t, s, "attacker", AttrEmail, "v@example.com")
 	assert.Equal(t, attacker.whoamiID(), again.whoamiID())
 	assert.NotEqual(t, victim.whoamiID(), again.whoamiID())
+	who, _ := again.whoami()
+	assert.Equal(t, "a@example.com", who["email"], "sync does not take another account's email")
+
+	// A new NameID with an email another account holds gets no account.
+	n := userCount(s)
+	b, code := login(t, s, "newcomer", AttrEmail, "V@example.com")
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Empty(t, b.session)
+	assert.Equal(t, n, userCount(s))
 }
 
 func TestSPConcurrentFirstLogins(t *testing.T) {

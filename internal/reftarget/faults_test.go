@@ -275,6 +275,30 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultDeletedNameConflict: func(c *client) bool {
+		id := c.createUser(user("again"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("POST", "/Users", user("again")).code == http.StatusCreated
+	},
+	FaultSchemasDuplicated: func(c *client) bool {
+		id := c.createUser(user("schemas"))
+		seen := map[any]bool{}
+		for _, s := range c.do("GET", "/Users/"+id, nil).body["schemas"].([]any) {
+			if seen[s] {
+				return false
+			}
+			seen[s] = true
+		}
+		return true
+	},
+	FaultExternalIDInvented: func(c *client) bool {
+		id := c.createUser(user("noext"))
+		return c.do("GET", "/Users/"+id, nil).body["externalId"] == nil
+	},
+	FaultPatchAddNoValue: func(c *client) bool {
+		id := c.createUser(user("novalue"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "nickName", nil))).code == http.StatusBadRequest
+	},
 	FaultInactiveHidden: func(c *client) bool {
 		c.createUser(user("sleeper", "active", false))
 		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "sleeper"`), nil).resources()) == 1
@@ -514,7 +538,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict},
+		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {FaultGroupExcludedMembers},

@@ -685,6 +685,39 @@ var patchChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-PATCH-030", Title: "PATCH add without a \"value\" is refused with 400 and changes nothing",
+		Spec:  "RFC 7644 §3.5.2.1, §3.12",
+		Rule:  `The operation MUST contain a "value" member whose content specifies the value to be added. [An add without one is not a valid operation: 400, and nothing applied.]`,
+		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:extended"}, Covers: []string{"S63"},
+		Run: func(t *suites.T) {
+			body := newUser(t)
+			body["nickName"] = "Babs"
+			before, path := patchUser(t, body, "nickName")
+			o := op("add", "nickName", nil)
+			patchRefused(t, patch(t, path, o), fmt.Sprintf("the operation %s", compact(o)), "invalidValue", "invalidSyntax", "noTarget")
+			patchUnchanged(t, path, before, "the refused add")
+		},
+	},
+	{
+		ID: "SCIM-PATCH-031", Title: "PATCH remove of a sub-attribute, or of the last value through a filter, leaves it unassigned",
+		Spec:  "RFC 7644 §3.5.2.2; RFC 7643 §2.5",
+		Rule:  `If no other values remain after removal of the selected values, the multi-valued attribute SHALL be considered unassigned. Sub-attributes whose values have been removed SHALL be considered unassigned. If the complex multi-valued attribute has no remaining records, the attribute SHALL be considered unassigned.`,
+		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:extended"}, Covers: []string{"S77", "S79"},
+		Run: func(t *suites.T) {
+			body := newUser(t)
+			body["name"] = Obj{"givenName": "Barbara", "familyName": "Jensen"}
+			body["phoneNumbers"] = []any{Obj{"value": "+1-555-555-8377", "type": "work"}}
+			patchRemovable(t, "name.givenName", "phoneNumbers")
+			_, path := patchUser(t, body, "name.givenName", "phoneNumbers")
+			views := patchApply(t, path, op("remove", "name.givenName", nil), op("remove", `phoneNumbers[type eq "work"]`, nil))
+			patchWantUnassigned(t, views, "name", "givenName")
+			patchWantStr(t, views, "Jensen", "name", "familyName")
+			patchWantUnassigned(t, views, "phoneNumbers")
+		},
+	},
 }
 
 // patchRequires is what most PATCH checks need.

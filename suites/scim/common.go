@@ -1,0 +1,88 @@
+package scim
+
+import (
+	"strings"
+
+	"github.com/provcheck/provcheck/suites"
+)
+
+// Checks of the attributes common to every resource: RFC 7643 §3, §3.1.
+var commonChecks = []suites.Check{
+	{
+		ID: "SCIM-COMMON-001", Title: `A resource's "schemas" lists only its resource type's schema and extensions, each once`,
+		Spec:  "RFC 7643 §3",
+		Rule:  `The "schemas" attribute for a resource MUST only contain values defined as "schema" and "schemaExtensions" for the resource's defined "resourceType". Duplicate values MUST NOT be included.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:common", "tier:core"}, Covers: []string{"S39"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			caps := []string{URNUser}
+			if ok, _ := e.Disc.Has(suites.CapGroups); ok {
+				caps = append(caps, URNGroup)
+			}
+			for _, urn := range caps {
+				rt := e.Disc.ResourceType(urn)
+				if rt == nil {
+					t.Logf("/ResourceTypes declares no resource type with schema %s; its resources are left out", urn)
+					continue
+				}
+				allowed := []string{rt.Schema}
+				for _, x := range rt.Extensions {
+					allowed = append(allowed, x.Schema)
+				}
+				o, _ := createResource(t, urn, newResource(t, urn))
+				g := object(t, get(t, resourcePath(e, urn, o.Str("id")), nil))
+				seen := map[string]bool{}
+				for _, s := range g.Strs("schemas") {
+					if seen[strings.ToLower(s)] {
+						t.Errorf("%s %s: \"schemas\" lists %s twice: %s", rt.Name, o.Str("id"), s, compact(g.Get("schemas")))
+					}
+					seen[strings.ToLower(s)] = true
+					if !hasString(allowed, s) {
+						t.Errorf("%s %s: \"schemas\" lists %s, which the %s resource type neither has as its schema nor as an extension (%s)",
+							rt.Name, o.Str("id"), s, rt.Name, strings.Join(allowed, ", "))
+					}
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-002", Title: `Server-issued ids never contain the reserved word "bulkId"`,
+		Spec:  "RFC 7643 §3.1",
+		Rule:  `The string "bulkId" is a reserved keyword and MUST NOT be used within any unique identifier value.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:common", "tier:extended"}, Covers: []string{"S27"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			urns := []string{URNUser}
+			if ok, _ := e.Disc.Has(suites.CapGroups); ok {
+				urns = append(urns, URNGroup)
+			}
+			for _, urn := range urns {
+				for range 3 {
+					o, _ := createResource(t, urn, newResource(t, urn))
+					if id := o.Str("id"); strings.Contains(strings.ToLower(id), "bulkid") {
+						t.Errorf("the server issued the id %q, which contains the reserved keyword \"bulkId\"", id)
+					}
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-003", Title: "The server never makes up an externalId: a user created without one has none",
+		Spec:  "RFC 7643 §3.1",
+		Rule:  `externalId: A String that is an identifier for the resource as defined by the provisioning client. [...] The value of the "externalId" attribute is always issued by the provisioning client and MUST NOT be specified by the service provider.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:common", "tier:core", "dialect:entra", "dialect:okta"}, Covers: []string{"S24"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			u, r := createUser(t, newUser(t))
+			g := object(t, get(t, resourcePath(e, URNUser, u.Str("id")), nil))
+			for what, o := range map[string]Obj{line(r): u, "the GET that followed": g} {
+				if v := o.Get("externalId"); !patchEmpty(v) {
+					t.Errorf("%s shows externalId %s for a user created without one; the provisioning client alone issues it", what, compact(v))
+				}
+			}
+		},
+	},
+}

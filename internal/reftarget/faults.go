@@ -102,6 +102,9 @@ const (
 	FaultSchemasDuplicated     Fault = "schemas-duplicated"
 	FaultExternalIDInvented    Fault = "externalid-invented"
 	FaultPatchAddNoValue       Fault = "patch-add-no-value"
+	FaultUnknownParam400       Fault = "unknown-param-400"
+	FaultContentLocationOff    Fault = "content-location-mismatch"
+	FaultSimpleSubAttributes   Fault = "simple-subattributes"
 )
 
 // FaultInfo describes one fault.
@@ -199,6 +202,9 @@ var faultInfos = []FaultInfo{
 	{FaultSchemasDuplicated, "resources list their core schema URN twice in \"schemas\""},
 	{FaultExternalIDInvented, "a user created without externalId gets one from the server (a copy of its id)"},
 	{FaultPatchAddNoValue, "a PATCH add without \"value\" is accepted (200) and ignored"},
+	{FaultUnknownParam400, "list requests with a query parameter the server does not know answer 400"},
+	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
+	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

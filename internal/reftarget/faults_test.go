@@ -275,6 +275,21 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultUnknownParam400: func(c *client) bool {
+		return c.do("GET", "/Users?pcUnknown=1", nil).code == http.StatusOK
+	},
+	FaultContentLocationOff: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cl"))
+		return r.header.Get("Content-Location") == r.str("meta.location")
+	},
+	FaultSimpleSubAttributes: func(c *client) bool {
+		for _, a := range c.do("GET", "/Schemas/"+uriUser, nil).body["attributes"].([]any) {
+			if m := a.(map[string]any); m["name"] == "userName" && m["subAttributes"] != nil {
+				return false
+			}
+		}
+		return true
+	},
 	FaultDeletedNameConflict: func(c *client) bool {
 		id := c.createUser(user("again"))
 		c.do("DELETE", "/Users/"+id, nil)

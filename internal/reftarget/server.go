@@ -407,7 +407,11 @@ func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcom
 	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
 	// resource also gets Location (RFC 7644 §3.3).
-	w.Header().Set("Content-Location", o.res.location(base))
+	if s.has(FaultContentLocationOff) {
+		w.Header().Set("Content-Location", o.res.location(base)+"/current")
+	} else {
+		w.Header().Set("Content-Location", o.res.location(base))
+	}
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}
@@ -487,6 +491,9 @@ func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, rt *resourc
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resourceType, base string) {
 	lq, err := parseListQuery(r.URL.Query())
+	if err == nil && s.has(FaultUnknownParam400) {
+		err = unknownListParam(r.URL.Query())
+	}
 	if err != nil {
 		s.writeError(w, err)
 		return

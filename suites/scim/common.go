@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/target"
 )
 
 // Checks of the attributes common to every resource: RFC 7643 §3, §3.1.
@@ -81,6 +82,49 @@ var commonChecks = []suites.Check{
 			for what, o := range map[string]Obj{line(r): u, "the GET that followed": g} {
 				if v := o.Get("externalId"); !patchEmpty(v) {
 					t.Errorf("%s shows externalId %s for a user created without one; the provisioning client alone issues it", what, compact(v))
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-004", Title: `The order of "schemas" does not matter: the extension URN first is accepted alike`,
+		Spec:  "RFC 7643 §3",
+		Rule:  `"schemas" [...] Value order is not specified and MUST NOT impact behavior.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers, suites.CapEnterpriseUser},
+		Labels: []string{"area:common", "tier:extended"}, Covers: []string{"S33"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			body := newUser(t)
+			body["schemas"] = []any{URNEnterprise, URNUser}
+			body[URNEnterprise] = Obj{"department": "Tour Operations"}
+			u, _ := createUser(t, body)
+			g := object(t, get(t, resourcePath(e, URNUser, u.Str("id")), nil))
+			if got := g.Str(URNEnterprise, "department"); got != "Tour Operations" {
+				t.Errorf("a user created with \"schemas\" [extension, core] reads back with department %q; expected \"Tour Operations\", as with the core URN first", got)
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-005", Title: "meta.location equals the Content-Location header when the server sends one",
+		Spec:  "RFC 7643 §3.1",
+		Rule:  `location: The URI of the resource being returned. This value MUST be the same as the "Content-Location" HTTP response header (see Section 3.1.4.2 of [RFC7231]).`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:common", "tier:extended"}, Covers: []string{"S25"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			u, created := createUser(t, newUser(t))
+			for _, r := range []*target.Response{created, get(t, resourcePath(e, URNUser, u.Str("id")), nil)} {
+				cl := r.Header.Get("Content-Location")
+				if cl == "" {
+					t.Logf("%s: no Content-Location header; nothing to compare", line(r))
+					continue
+				}
+				m, err := r.Object()
+				if err != nil {
+					continue
+				}
+				if loc := Obj(m).Str("meta", "location"); !sameURL(loc, cl) {
+					t.Errorf("%s: meta.location is %q but the Content-Location header is %q; they must be the same", line(r), loc, cl)
 				}
 			}
 		},

@@ -718,6 +718,42 @@ var patchChecks = []suites.Check{
 			patchWantUnassigned(t, views, "phoneNumbers")
 		},
 	},
+	{
+		ID: "SCIM-PATCH-032", Title: "A refused PATCH answers with a SCIM error body",
+		Spec:  "RFC 7644 §3.5.2, §3.12",
+		Rule:  `If a request fails, the server SHALL return an HTTP response status code and a JSON detail error response as defined in Section 3.12.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:core"}, Covers: []string{"S138"},
+		Run: func(t *suites.T) {
+			_, path := patchUser(t, newUser(t))
+			for _, body := range []Obj{
+				{"Operations": []any{op("replace", "displayName", "x")}},
+				patchBody(Obj{"op": "move", "path": "displayName", "value": "x"}),
+				patchBody(op("remove", "", nil)),
+			} {
+				r := patchRaw(t, path, body)
+				if r.Status < 400 {
+					t.Logf("%s for %s: not refused; the other PATCH checks judge that", line(r), compact(body))
+					continue
+				}
+				for _, p := range scimErrorProblems(r) {
+					t.Errorf("%s for %s: %s", line(r), compact(body), p)
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-PATCH-033", Title: "The server supports PATCH",
+		Spec:  "RFC 7644 §3.5",
+		Rule:  `Resources such as Groups may be very large; hence, implementers SHOULD support HTTP PATCH [RFC5789] to enable partial resource modifications. [Entra ID and Okta deprovision with PATCH.]`,
+		Level: suites.Should, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:patch", "tier:core", "dialect:entra", "dialect:okta"}, Covers: []string{"S16"},
+		Run: func(t *suites.T) {
+			if ok, why := Session(t).Disc.Has(suites.CapPatch); !ok {
+				t.Errorf("%s; PATCH SHOULD be supported, and IdPs rely on it to deactivate users and change group members", why)
+			}
+		},
+	},
 }
 
 // patchRequires is what most PATCH checks need.

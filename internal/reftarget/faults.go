@@ -105,6 +105,13 @@ const (
 	FaultRobustContentType500  Fault = "content-type-500"
 	FaultRobustPatchPath500    Fault = "patch-path-bracket-500"
 	FaultRobustNULDrop         Fault = "nul-drops-connection"
+	FaultDeletedNameConflict   Fault = "deleted-name-conflict"
+	FaultSchemasDuplicated     Fault = "schemas-duplicated"
+	FaultExternalIDInvented    Fault = "externalid-invented"
+	FaultPatchAddNoValue       Fault = "patch-add-no-value"
+	FaultUnknownParam400       Fault = "unknown-param-400"
+	FaultContentLocationOff    Fault = "content-location-mismatch"
+	FaultSimpleSubAttributes   Fault = "simple-subattributes"
 )
 
 // FaultInfo describes one fault.
@@ -204,6 +211,13 @@ var faultInfos = []FaultInfo{
 	{FaultRobustContentType500, "a request body sent as text/plain, XML or a form answers 500 with a plain-text body instead of 415"},
 	{FaultRobustNULDrop, "a request body with an escaped NUL character (\\u0000) makes the server close the connection without an answer"},
 	{FaultRobustPatchPath500, "a PATCH path with an unbalanced \"[\" or \"]\" answers 500 instead of 400 invalidPath"},
+	{FaultDeletedNameConflict, "the userName of a deleted user stays taken: creating it again answers 409"},
+	{FaultSchemasDuplicated, "resources list their core schema URN twice in \"schemas\""},
+	{FaultExternalIDInvented, "a user created without externalId gets one from the server (a copy of its id)"},
+	{FaultPatchAddNoValue, "a PATCH add without \"value\" is accepted (200) and ignored"},
+	{FaultUnknownParam400, "list requests with a query parameter the server does not know answer 400"},
+	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
+	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

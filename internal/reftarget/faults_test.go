@@ -275,6 +275,45 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultUnknownParam400: func(c *client) bool {
+		return c.do("GET", "/Users?pcUnknown=1", nil).code == http.StatusOK
+	},
+	FaultContentLocationOff: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cl"))
+		return r.header.Get("Content-Location") == r.str("meta.location")
+	},
+	FaultSimpleSubAttributes: func(c *client) bool {
+		for _, a := range c.do("GET", "/Schemas/"+uriUser, nil).body["attributes"].([]any) {
+			if m := a.(map[string]any); m["name"] == "userName" && m["subAttributes"] != nil {
+				return false
+			}
+		}
+		return true
+	},
+	FaultDeletedNameConflict: func(c *client) bool {
+		id := c.createUser(user("again"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("POST", "/Users", user("again")).code == http.StatusCreated
+	},
+	FaultSchemasDuplicated: func(c *client) bool {
+		id := c.createUser(user("schemas"))
+		seen := map[any]bool{}
+		for _, s := range c.do("GET", "/Users/"+id, nil).body["schemas"].([]any) {
+			if seen[s] {
+				return false
+			}
+			seen[s] = true
+		}
+		return true
+	},
+	FaultExternalIDInvented: func(c *client) bool {
+		id := c.createUser(user("noext"))
+		return c.do("GET", "/Users/"+id, nil).body["externalId"] == nil
+	},
+	FaultPatchAddNoValue: func(c *client) bool {
+		id := c.createUser(user("novalue"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "nickName", nil))).code == http.StatusBadRequest
+	},
 	FaultInactiveHidden: func(c *client) bool {
 		c.createUser(user("sleeper", "active", false))
 		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "sleeper"`), nil).resources()) == 1
@@ -567,7 +606,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict},
+		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {FaultGroupExcludedMembers},

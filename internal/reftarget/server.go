@@ -68,6 +68,7 @@ type Server struct {
 	seq       uint64
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
+	deleted   []string                  // FaultDeletedNameConflict: userNames of deleted users
 
 	sp *spState // the SAML SP; its accounts are the Users above
 }
@@ -422,7 +423,11 @@ func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcom
 	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
 	// resource also gets Location (RFC 7644 §3.3).
-	w.Header().Set("Content-Location", o.res.location(base))
+	if s.has(FaultContentLocationOff) {
+		w.Header().Set("Content-Location", o.res.location(base)+"/current")
+	} else {
+		w.Header().Set("Content-Location", o.res.location(base))
+	}
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}
@@ -502,6 +507,9 @@ func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, rt *resourc
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resourceType, base string) {
 	lq, err := parseListQuery(r.URL.Query())
+	if err == nil && s.has(FaultUnknownParam400) {
+		err = unknownListParam(r.URL.Query())
+	}
 	if err != nil {
 		s.writeError(w, err)
 		return

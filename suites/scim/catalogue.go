@@ -12,7 +12,7 @@ import (
 // the IdP dialect packs. The slice is new on every call.
 func Checks() []suites.Check {
 	return slices.Concat(spcChecks, schemaChecks, transportChecks,
-		createChecks, readChecks, replaceChecks, deleteChecks, groupChecks, bulkChecks, errorChecks, dataModelChecks,
+		createChecks, readChecks, replaceChecks, deleteChecks, commonChecks, groupChecks, bulkChecks, errorChecks, dataModelChecks,
 		patchChecks, filterChecks, pageChecks, sortChecks,
 		projectionChecks, searchChecks, etagChecks, meChecks, raceChecks, robustChecks,
 		entraChecks, oktaChecks)

@@ -109,6 +109,7 @@ type Client struct {
 	extra     http.Header
 	oauth     *oauthSource
 	lim       *limiter
+	maxRPS    float64
 	red       *redactor
 	tr        *transcript
 
@@ -164,6 +165,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("max rps %v: must be 0 (unlimited) or positive", cfg.MaxRPS)
 	}
 	c.lim = newLimiter(cfg.MaxRPS)
+	c.maxRPS = cfg.MaxRPS
 	if c.runID == "" {
 		b := make([]byte, 3)
 		_, _ = rand.Read(b)
@@ -306,6 +308,9 @@ func validHeaderName(k string) bool {
 
 // BaseURL returns the SCIM base URL, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseStr }
+
+// MaxRPS is the configured request rate limit; 0 means none.
+func (c *Client) MaxRPS() float64 { return c.maxRPS }
 
 // RunID returns the run-unique marker.
 func (c *Client) RunID() string { return c.runID }

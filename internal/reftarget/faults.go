@@ -112,6 +112,7 @@ const (
 	FaultUnknownParam400       Fault = "unknown-param-400"
 	FaultContentLocationOff    Fault = "content-location-mismatch"
 	FaultSimpleSubAttributes   Fault = "simple-subattributes"
+	FaultThrottleNoRetryAfter  Fault = "throttle-no-retry-after"
 )
 
 // FaultInfo describes one fault.
@@ -218,6 +219,7 @@ var faultInfos = []FaultInfo{
 	{FaultUnknownParam400, "list requests with a query parameter the server does not know answer 400"},
 	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
 	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
+	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -275,6 +275,14 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultThrottleNoRetryAfter: func(c *client) bool {
+		for range 20 {
+			if r := c.do("GET", "/ServiceProviderConfig", nil); r.code == http.StatusTooManyRequests && r.header.Get("Retry-After") == "" {
+				return false
+			}
+		}
+		return true
+	},
 	FaultUnknownParam400: func(c *client) bool {
 		return c.do("GET", "/Users?pcUnknown=1", nil).code == http.StatusOK
 	},

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -69,6 +70,7 @@ type Server struct {
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
 	deleted   []string                  // FaultDeletedNameConflict: userNames of deleted users
+	throttled atomic.Int64              // FaultThrottleNoRetryAfter: GETs seen
 
 	sp *spState // the SAML SP; its accounts are the Users above
 }
@@ -135,6 +137,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
 		}
 	}()
+	if s.has(FaultThrottleNoRetryAfter) && r.Method == http.MethodGet && s.throttled.Add(1)%10 == 0 {
+		s.writeError(w, errorf(http.StatusTooManyRequests, "", "too many requests"))
+		return
+	}
 	if s.has(FaultRobustNULDrop) && r.Body != nil {
 		b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 		if bytes.Contains(b, []byte(`\u0000`)) {

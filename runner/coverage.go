@@ -22,7 +22,6 @@ func uncovered() map[string]string {
 	}
 	pending := map[string]string{
 		"pending: stateful model-based fuzzer": "S146-S149",
-		"pending: throughput check":            "S151",
 	}
 	for reason, span := range pending {
 		for _, l := range expand(span) {

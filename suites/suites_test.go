@@ -156,3 +156,17 @@ func TestTSatisfiesRapidTB(t *testing.T) {
 	assert.Equal(t, Failed, r.Status)
 	assert.Contains(t, r.Reason, "n=11", "rapid shrinks to the minimal counterexample")
 }
+
+func TestGateAndEnvFor(t *testing.T) {
+	c := check("X-2", Must, func(t *T) {
+		if t.Env() != "X-env" {
+			t.Fatalf("env %v", t.Env())
+		}
+	})
+	gate := func(Check) (bool, string) { return false, "no such endpoint in this run" }
+	r := RunOne(context.Background(), c, Options{Gate: gate, Force: true})
+	assert.Equal(t, Skipped, r.Status, "a gate holds even with --force")
+	assert.Equal(t, "no such endpoint in this run", r.Reason)
+	r = RunOne(context.Background(), c, Options{Env: "other", EnvFor: func(c Check) any { return c.ID[:1] + "-env" }})
+	assert.Equal(t, Passed, r.Status, r.Reason)
+}

@@ -227,6 +227,42 @@ func TestTranscriptFailureKeepsLedger(t *testing.T) {
 	assert.Len(t, c.Ledger().Live(), 1, "the created resource is recorded all the same")
 }
 
+func TestAdoptRecordsOnlyWhatCarriesTheRunMarker(t *testing.T) {
+	f := newFakeSCIM(t)
+	c, _ := newTestClient(t, Config{BaseURL: f.url(), RunID: "pcadopt01"})
+	ctx := context.Background()
+	// Accounts created behind the client's back, as a JIT login does.
+	f.mu.Lock()
+	mineLoc, mine := f.create("Users", map[string]any{"userName": "someone", "externalId": "n1-pcadopt01-ab"})
+	_, byEmail := f.create("Users", map[string]any{"userName": "x", "emails": []any{map[string]any{"value": "J@pcadopt01.example"}}})
+	_, other := f.create("Users", map[string]any{"userName": "admin"})
+	f.mu.Unlock()
+
+	err := c.Adopt(ctx, "Users", other["id"].(string), "admin", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not carry the run ID")
+	err = c.Adopt(ctx, "Users", other["id"].(string), "n1-pcadopt01-ab", nil)
+	require.Error(t, err, "the marker must be on the resource")
+	assert.Contains(t, err.Error(), "not adopted")
+	require.Error(t, c.Adopt(ctx, "Users", "999", "n1-pcadopt01-ab", nil), "a missing resource")
+	require.Error(t, c.Adopt(ctx, "Users/../Groups", "1", "n1-pcadopt01-ab", nil))
+	assert.Empty(t, c.Ledger().Live())
+
+	require.NoError(t, c.Adopt(ctx, "Users", mine["id"].(string), "n1-pcadopt01-ab", nil))
+	require.NoError(t, c.Adopt(ctx, "Users", mine["id"].(string), "n1-pcadopt01-ab", nil), "twice is a no-op")
+	require.NoError(t, c.Adopt(ctx, "Users", byEmail["id"].(string), "j@pcadopt01.example", nil))
+	live := c.Ledger().Live()
+	require.Len(t, live, 2)
+	assert.Equal(t, mineLoc, live[0].Location)
+	assert.True(t, c.Owns("/Users/"+mine["id"].(string)))
+	assert.False(t, c.Owns("/Users/"+other["id"].(string)))
+
+	rep, err := c.Cleanup(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Deleted)
+	assert.Empty(t, c.Ledger().Live())
+}
+
 // A 201 without a body (RFC 7644 §3.3 only says the body SHOULD hold the
 // resource) is recorded from its Location header when that names one
 // resource of the same type below the base URL.

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -35,7 +37,8 @@ const (
 const usage = `provcheck — conformance and fuzz harness for SCIM 2.0 provisioning
 
 usage:
-  provcheck run [flags]       run the checks (against the embedded reference target if no --scim-url)
+  provcheck run [flags]       run the checks (against the embedded reference target and its SAML SP
+                              when neither --scim-url nor --sp-* settings are given)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck merge --out DIR FILE...
@@ -354,13 +357,23 @@ func flagsFirst(fs *flag.FlagSet, args []string) []string {
 }
 
 // useEmbedded starts the embedded reference target (with faults) when tc
-// names no target, and points tc at it. It reports a usage error (false)
-// for faults given with a real target, or credentials without one.
-func useEmbedded(tc *target.Config, faults listFlag, cmd string, stderr io.Writer) (stop func(), ok bool) {
-	if tc.BaseURL != "" {
+// names no target, and points tc at it; its SAML SP then trusts a
+// generated mock IdP and *sc becomes that SP's contract. An SP contract
+// without a SCIM URL is a run against that SP only. It reports a usage
+// error (false) for faults given with a real target, or credentials
+// without a SCIM URL.
+func useEmbedded(tc *target.Config, faults listFlag, sc **runner.SAMLConfig, cmd string, stderr io.Writer) (stop func(), ok bool) {
+	if tc.BaseURL != "" || *sc != nil {
 		if len(faults) > 0 {
-			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url)\n", cmd)
+			fmt.Fprintf(stderr, "provcheck %s: --fault applies only to the embedded reference target (no --scim-url and no --sp-* settings)\n", cmd)
 			return nil, false
+		}
+		if tc.BaseURL == "" {
+			if tc.BearerToken != "" || tc.BasicUser != "" || tc.OAuth != nil || len(tc.Headers) > 0 {
+				fmt.Fprintf(stderr, "provcheck %s: credentials given but no --scim-url; name the target with --scim-url\n", cmd)
+				return nil, false
+			}
+			fmt.Fprintf(stderr, "no --scim-url: checking the SAML SP at %s only (the SCIM checks are skipped)\n", (*sc).SP.ACSURL)
 		}
 		return func() {}, true
 	}
@@ -384,6 +397,13 @@ func useEmbedded(tc *target.Config, faults listFlag, cmd string, stderr io.Write
 	}
 	tc.BaseURL, tc.BearerToken = ref.URL, ref.Token
 	fmt.Fprintf(stderr, "no --scim-url: running against the embedded reference target at %s\n", ref.URL)
+	emb, err := embeddedSAML(ref, stderr)
+	if err != nil {
+		_ = ref.Close()
+		fmt.Fprintf(stderr, "provcheck %s: mock IdP for the embedded SP: %v\n", cmd, err)
+		return nil, false
+	}
+	*sc = emb
 	if len(fl) > 0 {
 		fmt.Fprintf(stderr, "faults switched on: %s\n", faults.String())
 	}
@@ -394,6 +414,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	var tf targetFlags
 	var sf selectionFlags
+	var spf samlFlags
 	var faults listFlag
 	var (
 		out, dialect     string
@@ -407,6 +428,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	)
 	tf.bind(fs)
 	sf.bind(fs)
+	spf.bind(fs)
 	fs.StringVar(&out, "out", "provcheck-out", "folder for junit.xml, report.json, report.html, the ledger and the transcript")
 	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
 	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
@@ -448,7 +470,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
-	stop, ok := useEmbedded(&tc, faults, "run", stderr)
+	sc, err := spf.config(tc)
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
+		return exitUsage
+	}
+	stop, ok := useEmbedded(&tc, faults, &sc, "run", stderr)
 	if !ok {
 		return exitUsage
 	}
@@ -459,6 +486,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		Parallel: parallel, Timeout: checkTimeout, Force: forceF.all, ForceCaps: forceF.caps, Strict: strict, Progress: console.Progress,
 		DiscoveryFiles: discFiles,
 		Baseline:       baseline, BaselineFile: baselineFile,
+		SAML: sc,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
@@ -552,10 +580,13 @@ func cmdList(args []string, stdout, stderr io.Writer) int {
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	var faults listFlag
-	var token string
+	var token, idpCert, idpEntityID, idpSSO string
 	var listFaults bool
 	fs.Var(&faults, "fault", "switch on a fault (repeatable or comma-separated)")
 	fs.StringVar(&token, "token", "", "bearer token to require (default: random)")
+	fs.StringVar(&idpCert, "idp-cert", "", "PEM certificate of the IdP the reference SP trusts (with --idp-entity-id)")
+	fs.StringVar(&idpEntityID, "idp-entity-id", "", "entity ID of the IdP the reference SP trusts")
+	fs.StringVar(&idpSSO, "idp-sso-url", runner.MockIdPSSOURL, "SSO URL the reference SP sends SP-initiated logins to")
 	fs.BoolVar(&listFaults, "list-faults", false, "print the faults that can be switched on, and exit")
 	if !parse(fs, args, stderr) {
 		return exitUsage
@@ -577,13 +608,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fl = append(fl, ft)
 	}
-	ref, err := reftarget.Start(reftarget.Options{Token: token, Faults: fl})
+	if (idpCert == "") != (idpEntityID == "") {
+		fmt.Fprintf(stderr, "provcheck serve: --idp-cert and --idp-entity-id go together\n")
+		return exitUsage
+	}
+	opts := reftarget.Options{Token: token, Faults: fl}
+	if idpCert != "" {
+		cert, err := readCert(idpCert)
+		if err != nil {
+			fmt.Fprintf(stderr, "provcheck serve: --idp-cert: %v\n", err)
+			return exitUsage
+		}
+		opts.IdP = &reftarget.TrustedIdP{EntityID: idpEntityID, Cert: cert, SSOURL: idpSSO}
+	}
+	ref, err := reftarget.Start(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck serve: %v\n", err)
 		return exitUsage
 	}
 	defer ref.Close()
 	fmt.Fprintf(stdout, "reference SCIM target listening\n  url:   %s\n  token: %s\n", ref.URL, ref.Token)
+	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n",
+		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL)
+	if idpCert == "" {
+		fmt.Fprintln(stdout, "  (trusts no IdP: give --idp-cert and --idp-entity-id to log in)")
+	}
 	fmt.Fprintf(stdout, "try:   provcheck run --scim-url %s --scim-token %s\n", ref.URL, ref.Token)
 	fmt.Fprintln(stdout, "stop with Ctrl-C")
 	<-ctx.Done()
@@ -617,6 +666,24 @@ func cmdCleanup(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return exitFailed
 	}
 	return exitOK
+}
+
+// readCert reads the first PEM certificate of a file.
+func readCert(path string) (*x509.Certificate, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for {
+		var b *pem.Block
+		b, data = pem.Decode(data)
+		if b == nil {
+			return nil, fmt.Errorf("%s holds no PEM certificate", path)
+		}
+		if b.Type == "CERTIFICATE" {
+			return x509.ParseCertificate(b.Bytes)
+		}
+	}
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -657,12 +724,13 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
 		return exitUsage
 	}
-	stop, ok := useEmbedded(&tc, nil, "bench", stderr)
+	var sc *runner.SAMLConfig
+	stop, ok := useEmbedded(&tc, nil, &sc, "bench", stderr)
 	if !ok {
 		return exitUsage
 	}
 	defer stop()
-	cfg := runner.Config{Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out, Parallel: parallel, Timeout: 2 * time.Minute}
+	cfg := runner.Config{Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out, Parallel: parallel, Timeout: 2 * time.Minute, SAML: sc}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck bench: %v\n", err)
 		return exitUsage

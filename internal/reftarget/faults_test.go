@@ -275,6 +275,53 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultThrottleNoRetryAfter: func(c *client) bool {
+		for range 20 {
+			if r := c.do("GET", "/ServiceProviderConfig", nil); r.code == http.StatusTooManyRequests && r.header.Get("Retry-After") == "" {
+				return false
+			}
+		}
+		return true
+	},
+	FaultUnknownParam400: func(c *client) bool {
+		return c.do("GET", "/Users?pcUnknown=1", nil).code == http.StatusOK
+	},
+	FaultContentLocationOff: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cl"))
+		return r.header.Get("Content-Location") == r.str("meta.location")
+	},
+	FaultSimpleSubAttributes: func(c *client) bool {
+		for _, a := range c.do("GET", "/Schemas/"+uriUser, nil).body["attributes"].([]any) {
+			if m := a.(map[string]any); m["name"] == "userName" && m["subAttributes"] != nil {
+				return false
+			}
+		}
+		return true
+	},
+	FaultDeletedNameConflict: func(c *client) bool {
+		id := c.createUser(user("again"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("POST", "/Users", user("again")).code == http.StatusCreated
+	},
+	FaultSchemasDuplicated: func(c *client) bool {
+		id := c.createUser(user("schemas"))
+		seen := map[any]bool{}
+		for _, s := range c.do("GET", "/Users/"+id, nil).body["schemas"].([]any) {
+			if seen[s] {
+				return false
+			}
+			seen[s] = true
+		}
+		return true
+	},
+	FaultExternalIDInvented: func(c *client) bool {
+		id := c.createUser(user("noext"))
+		return c.do("GET", "/Users/"+id, nil).body["externalId"] == nil
+	},
+	FaultPatchAddNoValue: func(c *client) bool {
+		id := c.createUser(user("novalue"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "nickName", nil))).code == http.StatusBadRequest
+	},
 	FaultInactiveHidden: func(c *client) bool {
 		c.createUser(user("sleeper", "active", false))
 		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "sleeper"`), nil).resources()) == 1
@@ -419,6 +466,59 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.createUser(user("b"))
 		return assert.ObjectsAreEqual([]string{"c", "b", "a"}, c.do("GET", "/Users?sortBy=userName&sortOrder=descending", nil).names())
 	},
+	FaultJITMatchOnEmail: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		again, code := login(c.t, c.s, "p-attacker", AttrEmail, "v@example.com")
+		return victim.whoamiID() != "" && (code != 303 || again.whoamiID() != victim.whoamiID())
+	},
+	FaultJITDuplicateOnLogin: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		first, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		second, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		return first.whoamiID() != "" && first.whoamiID() == second.whoamiID() && userCount(c.s) == 1
+	},
+	FaultJITIgnoresInactive: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		b, _ := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		id := b.whoamiID()
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "active", false)))
+		again, code := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		return id != "" && code == 403 && again.whoamiID() == ""
+	},
+	FaultJITNoSync: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		login(c.t, c.s, "p-sync", AttrEmail, "old@example.com")
+		b, _ := login(c.t, c.s, "p-sync", AttrEmail, "new@example.com")
+		who, _ := b.whoami()
+		return who["email"] == "new@example.com"
+	},
+	FaultJITCreateRace: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		var encoded []string
+		for range 6 {
+			encoded = append(encoded, signedResponse(c.t, assertion{nameID: "p-race", attrs: [][2]string{{AttrEmail, "r@example.com"}}}))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, enc := range encoded {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				newBrowser(c.t, c.s).post(enc)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		return userCount(c.s) == 1
+	},
+	FaultJITIgnoresExternalID: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		id := c.createUser(user("p-scim", "externalId", "p-ext"))
+		b, _ := login(c.t, c.s, "p-ext", AttrEmail, "e@example.com")
+		return b.whoamiID() == id && userCount(c.s) == 1
+	},
 	FaultRacePatchLostUpdate: func(c *client) bool {
 		ids := make([]string, 10)
 		for i := range ids {
@@ -514,7 +614,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict},
+		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {FaultGroupExcludedMembers},
@@ -524,6 +625,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultBulkNoBulkID:          {},
 		FaultSortDescendingIgnored: {FaultSortIgnored},
 		FaultSortIgnored:           {FaultSortDescendingIgnored},
+		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive, FaultJITCreateRace},
 		FaultWrongTypeAccepted:     {FaultRobustUserNameType500},
 		FaultStaleLastModified:     {FaultETagIgnored, FaultIfMatchRace},
 		FaultETagIgnored:           {FaultIfMatchRace},

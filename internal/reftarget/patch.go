@@ -68,7 +68,7 @@ func (s *Server) parsePatchRequest(body map[string]any) ([]patchOp, *scimError) 
 			}
 		}
 		op.value, op.hasValue = field(m, "value")
-		if op.op != "remove" && !op.hasValue {
+		if op.op != "remove" && !op.hasValue && !s.has(FaultPatchAddNoValue) {
 			return nil, badRequest(scimInvalidValue, "operation %d: %s needs a value", i+1, op.op)
 		}
 		ops = append(ops, op)
@@ -416,6 +416,9 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 	if value == nil {
 		if op == "replace" {
 			return p.remove(data, pp, nil)
+		}
+		if p.s.has(FaultPatchAddNoValue) {
+			return nil
 		}
 		return badRequest(scimInvalidValue, "add needs a non-null value")
 	}

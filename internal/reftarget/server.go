@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,15 @@ type Options struct {
 	MaxBulkPayload int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// SPPolicy is the declared policy of the SAML SP under SPPath; nil
+	// means DefaultSPPolicy.
+	SPPolicy *SPPolicy
+	// IdP is the identity provider the SP trusts; nil means none yet (see
+	// Server.TrustIdP): the ACS then answers 503.
+	IdP *TrustedIdP
+	// SPEntityID is the SP's entity ID; empty means the metadata URL as
+	// the client addresses it (http://host/saml/metadata).
+	SPEntityID string
 }
 
 // Server is an in-memory SCIM 2.0 service provider (RFC 7643, RFC 7644)
@@ -59,6 +69,10 @@ type Server struct {
 	seq       uint64
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
+	deleted   []string                  // FaultDeletedNameConflict: userNames of deleted users
+	throttled atomic.Int64              // FaultThrottleNoRetryAfter: GETs seen
+
+	sp *spState // the SAML SP; its accounts are the Users above
 }
 
 // New returns a Server configured by opts.
@@ -78,6 +92,7 @@ func New(opts Options) *Server {
 		faults:    map[Fault]bool{},
 		now:       opts.Now,
 		resources: map[string]map[string]*resource{},
+		sp:        newSPState(opts.SPPolicy, opts.IdP, opts.SPEntityID),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -122,6 +137,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
 		}
 	}()
+	if s.has(FaultThrottleNoRetryAfter) && r.Method == http.MethodGet && s.throttled.Add(1)%10 == 0 {
+		s.writeError(w, errorf(http.StatusTooManyRequests, "", "too many requests"))
+		return
+	}
 	if s.has(FaultRobustNULDrop) && r.Body != nil {
 		b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 		if bytes.Contains(b, []byte(`\u0000`)) {
@@ -130,6 +149,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	path := r.URL.Path
+	if path == SPPath || strings.HasPrefix(path, SPPath+"/") {
+		s.serveSP(w, r)
+		return
+	}
 	if !strings.HasPrefix(path, BasePath) || (len(path) > len(BasePath) && path[len(BasePath)] != '/') {
 		s.writeError(w, notFound("no SCIM endpoint at %s (the base path is %s)", path, BasePath))
 		return
@@ -406,7 +429,11 @@ func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcom
 	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
 	// resource also gets Location (RFC 7644 §3.3).
-	w.Header().Set("Content-Location", o.res.location(base))
+	if s.has(FaultContentLocationOff) {
+		w.Header().Set("Content-Location", o.res.location(base)+"/current")
+	} else {
+		w.Header().Set("Content-Location", o.res.location(base))
+	}
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}
@@ -486,6 +513,9 @@ func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, rt *resourc
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resourceType, base string) {
 	lq, err := parseListQuery(r.URL.Query())
+	if err == nil && s.has(FaultUnknownParam400) {
+		err = unknownListParam(r.URL.Query())
+	}
 	if err != nil {
 		s.writeError(w, err)
 		return
@@ -555,6 +585,8 @@ type Running struct {
 	Token string
 	// Server is the handler being served.
 	Server *Server
+	// SP names the SAML SP's endpoints on the same server.
+	SP SPEndpoints
 
 	http *http.Server
 	ln   net.Listener
@@ -573,6 +605,7 @@ func Start(opts Options) (*Running, error) {
 		URL:    "http://" + ln.Addr().String() + BasePath,
 		Token:  srv.Token(),
 		Server: srv,
+		SP:     spEndpoints("http://"+ln.Addr().String(), opts.SPEntityID),
 		http:   hs,
 		ln:     ln,
 		done:   make(chan struct{}),

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,9 @@ func (s *Server) userNameTaken(name any, exceptID string) bool {
 	n, ok := name.(string)
 	if !ok || s.has(FaultNoUniqueness) {
 		return false
+	}
+	if s.has(FaultDeletedNameConflict) && slices.ContainsFunc(s.deleted, func(d string) bool { return strings.EqualFold(d, n) }) {
+		return true
 	}
 	for id, r := range s.resources[rtUser.Name] {
 		if id == exceptID {
@@ -472,6 +476,9 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 	}
 	delete(s.resources[rt.Name], id)
 	s.cache = nil
+	if name, ok := r.data["userName"].(string); ok && rt == rtUser {
+		s.deleted = append(s.deleted, name)
+	}
 	if rt == rtGroup {
 		s.touchMembers(r.data["members"])
 	}

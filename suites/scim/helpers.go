@@ -104,6 +104,15 @@ func newGroup(t *suites.T) Obj {
 	return Obj{"schemas": []any{URNGroup}, "displayName": Session(t).Name("pc-group")}
 }
 
+// newResource returns a minimal body of the resource type with schema urn:
+// newGroup for Groups, newUser otherwise.
+func newResource(t *suites.T, urn string) Obj {
+	if urn == URNGroup {
+		return newGroup(t)
+	}
+	return newUser(t)
+}
+
 // createGroup is createUser for Groups.
 func createGroup(t *suites.T, body Obj) (Obj, *target.Response) {
 	return createResource(t, URNGroup, body)

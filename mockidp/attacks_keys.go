@@ -8,7 +8,11 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"strings"
 	"time"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // CloneIdentity returns an identity whose certificate copies orig's
@@ -151,4 +155,124 @@ func victimSubject(v Victim) Mutation {
 			}
 		}
 	}}
+}
+
+// signatureEdit is a K or X case: the assertion signed as usual, then its
+// ds:Signature edited.
+func signatureEdit(id, variant, title string, o Oracle, references []string, edit func(sig *etree.Element) error) Attack {
+	return Attack{ID: id, Variant: variant, Title: title, References: references, Oracle: o,
+		Mutations: []Mutation{signWith(SignAssertion), afterSigning(id+"-"+variant, func(doc *etree.Document) error {
+			_, as, err := responseParts(doc)
+			if err != nil {
+				return err
+			}
+			sig, err := ownSignature(as)
+			if err != nil {
+				return err
+			}
+			return edit(sig)
+		})}}
+}
+
+// dsChild returns the child of el in the ds namespace at path (ds-prefixed
+// local names joined by '/'), whatever prefix the signature uses.
+func dsChild(sig *etree.Element, names ...string) (*etree.Element, error) {
+	el := sig
+	for _, n := range names {
+		next := childNS(el, nsDSig, n)
+		if next == nil {
+			return nil, fmt.Errorf("no ds:%s under %s", n, el.FullTag())
+		}
+		el = next
+	}
+	return el, nil
+}
+
+// HMACSignatureMethod is K07 (CVE-2009-0217): the SignatureMethod becomes
+// hmac-sha1 with an HMACOutputLength of bits (0 or 8: a truncated MAC
+// anyone can forge), the SignatureValue empty.
+func HMACSignatureMethod(bits int) Attack {
+	return signatureEdit("K07", fmt.Sprintf("hmac-%d", bits), fmt.Sprintf("hmac-sha1 SignatureMethod, HMACOutputLength %d", bits),
+		OracleRejects, []string{"CVE-2009-0217"}, func(sig *etree.Element) error {
+			m, err := dsChild(sig, dsig.SignedInfoTag, dsig.SignatureMethodTag)
+			if err != nil {
+				return err
+			}
+			m.CreateAttr("Algorithm", "http://www.w3.org/2000/09/xmldsig#hmac-sha1")
+			m.CreateElement(sig.Space + ":HMACOutputLength").SetText(fmt.Sprint(bits))
+			sv, err := dsChild(sig, dsig.SignatureValueTag)
+			if err != nil {
+				return err
+			}
+			sv.SetText("")
+			return nil
+		})
+}
+
+// UnknownAlgorithm is K08 (goxmldsig "Unknown Transform Algorithm"): the
+// algorithm URI of which ("signature", "digest" or "c14n") is replaced by a
+// nonsense URI. The SP refuses, with no 5xx.
+func UnknownAlgorithm(which string) Attack {
+	return signatureEdit("K08", which, "nonsense "+which+" algorithm URI", OracleRejects,
+		[]string{"goxmldsig Unknown Transform Algorithm"}, func(sig *etree.Element) error {
+			path := map[string][]string{
+				"signature": {dsig.SignedInfoTag, dsig.SignatureMethodTag},
+				"digest":    {dsig.SignedInfoTag, dsig.ReferenceTag, dsig.DigestMethodTag},
+				"c14n":      {dsig.SignedInfoTag, dsig.CanonicalizationMethodTag},
+			}[which]
+			if path == nil {
+				return fmt.Errorf("unknown algorithm slot %q (signature, digest, c14n)", which)
+			}
+			el, err := dsChild(sig, path...)
+			if err != nil {
+				return err
+			}
+			el.CreateAttr("Algorithm", "urn:provcheck:nonsense-algorithm")
+			return nil
+		})
+}
+
+// XSLTTransform is K09 (SAMLRaider "Test XSLT"; samlpummel): an XSLT
+// Transform whose stylesheet fetches canary with document(), added to the
+// Reference. The SP refuses with no side effects and no out-of-band hit.
+func XSLTTransform(canary string) Attack {
+	return signatureEdit("K09", "xslt", "XSLT Transform that fetches the canary URL", OracleRejects,
+		[]string{"SAMLRaider Test XSLT", "samlpummel"}, func(sig *etree.Element) error {
+			tr, err := dsChild(sig, dsig.SignedInfoTag, dsig.ReferenceTag, dsig.TransformsTag)
+			if err != nil {
+				return err
+			}
+			t := etree.NewElement(sig.Space + ":Transform")
+			t.CreateAttr("Algorithm", "http://www.w3.org/TR/1999/REC-xslt-19991116")
+			ss := t.CreateElement("xsl:stylesheet")
+			ss.CreateAttr("xmlns:xsl", "http://www.w3.org/1999/XSL/Transform")
+			ss.CreateAttr("version", "1.0")
+			tm := ss.CreateElement("xsl:template")
+			tm.CreateAttr("match", "/")
+			tm.CreateElement("xsl:copy-of").CreateAttr("select", "document('"+strings.ReplaceAll(canary, "'", "%27")+"')")
+			tr.InsertChildAt(0, t)
+			return nil
+		})
+}
+
+// RemoteKeyInfo is K10 (samlpummel remote KeyInfo): the KeyInfo's
+// X509Data is replaced by a ds:RetrievalMethod whose URI is canary. The
+// SP must not fetch it (the out-of-band oracle stays silent); it may
+// verify against its pinned key only, or refuse, as goxmldsig does (a
+// KeyInfo without X509Certificate).
+func RemoteKeyInfo(canary string) Attack {
+	return signatureEdit("K10", "retrievalmethod", "KeyInfo RetrievalMethod to the canary URL", OracleRejects,
+		[]string{"samlpummel"}, func(sig *etree.Element) error {
+			ki := childNS(sig, nsDSig, dsig.KeyInfoTag)
+			if ki == nil {
+				ki = sig.CreateElement(sig.Space + ":" + dsig.KeyInfoTag)
+			}
+			for _, c := range ki.ChildElements() {
+				ki.RemoveChild(c)
+			}
+			rm := ki.CreateElement(sig.Space + ":RetrievalMethod")
+			rm.CreateAttr("URI", canary)
+			rm.CreateAttr("Type", "http://www.w3.org/2000/09/xmldsig#X509Data")
+			return nil
+		})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
 )
 
 // xmlDecl matches the XML declaration the built response starts with.
@@ -252,10 +253,13 @@ func Catalogue(p AttackParams) []Attack {
 		NestedAssertion(v, "extensions"), NestedAssertion(v, "statusdetail"),
 		NameIDComment(v, p.Suffix), EmailComment(v, p.Suffix),
 		NameIDSplitText(v, p.Suffix, "cdata"), NameIDSplitText(v, p.Suffix, "charref"),
-		ParserDifferential(v),
+		EarlierDigestValue(v), ParserDifferential(v),
 		DuplicateID(v),
 		DigestValueComment(v),
 	)
+	if p.IdP != nil {
+		out = append(out, EmptyReferenceURI(v, p.IdP))
+	}
 	if p.Attacker != nil {
 		out = append(out, UntrustedKey(v, p.Attacker, false), UntrustedKey(v, p.Attacker, true))
 	}
@@ -266,6 +270,9 @@ func Catalogue(p AttackParams) []Attack {
 	if p.Weak != nil {
 		out = append(out, WeakRSA1024(p.Weak))
 	}
+	out = append(out, HMACSignatureMethod(0), HMACSignatureMethod(8),
+		UnknownAlgorithm("signature"), UnknownAlgorithm("digest"), UnknownAlgorithm("c14n"),
+		XSLTTransform(p.Canary), RemoteKeyInfo(p.Canary))
 	out = append(out,
 		Expired(p.Skew), NotYetValid(p.Skew), ConfirmationExpired(p.Skew),
 		IssueInstantSkewed(-24*time.Hour), IssueInstantSkewed(24*time.Hour),
@@ -273,10 +280,110 @@ func Catalogue(p AttackParams) []Attack {
 		WrongRecipient("https://attacker.invalid/acs"),
 		WrongDestination("https://attacker.invalid/acs"), WrongDestination(""),
 		WrongIssuer("https://attacker.invalid/idp"), WrongIssuer(""),
-		FailedStatus(), ForeignInResponseTo(""), Replay(), Unsolicited(),
-		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), OneTimeUseTwice(),
+		FailedStatus(), ForeignInResponseTo(""), AnsweredInResponseTo(""), Replay(), ReusedAssertionID(NewID()), Unsolicited(),
+		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), OneTimeUseTwice(), ShortSession(-time.Minute),
 		InternalEntity(), ExternalEntityFile(), ExternalEntityCanary(p.Canary), ParameterEntityCanary(p.Canary),
-		EntityExpansion(3),
+		EntityExpansion(3), XInclude(p.Canary), DeepNesting(100_000), Malformed("non-xml"), Malformed("wrong-root"),
+		MalformedSignature("no-signedinfo"), MalformedSignature("no-signaturevalue"), MalformedSignature("two-keyinfo"),
 	)
 	return out
+}
+
+// XInclude is X04 (XInclude): an xi:include of href (a local file such as
+// file:///etc/passwd, or the canary URL) in a samlp:Extensions element
+// added after signing the assertion. The signature still holds, so the
+// reference SP accepts (it ignores Extensions); what matters is that the
+// SP never fetches or inlines href: no out-of-band hit, no file contents.
+func XInclude(href string) Attack {
+	return Attack{ID: "X04", Title: "xi:include in samlp:Extensions", References: []string{"W3C XInclude 1.0"},
+		Oracle:        OracleAccepts,
+		StillVerifies: []SignedPart{{Name: "the assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
+		Mutations: []Mutation{signWith(SignAssertion), afterSigning("xinclude", func(doc *etree.Document) error {
+			resp, err := response(doc)
+			if err != nil {
+				return err
+			}
+			ext := etree.NewElement("samlp:Extensions")
+			inc := ext.CreateElement("xi:include")
+			inc.CreateAttr("xmlns:xi", "http://www.w3.org/2001/XInclude")
+			inc.CreateAttr("href", href)
+			inc.CreateAttr("parse", "text")
+			resp.InsertChildAt(schemaPosition(resp), ext)
+			return nil
+		})}}
+}
+
+// DeepNesting is X06 (goxmldsig commit a225617, node limits in C14N):
+// depth nested elements (10⁵ in the catalogue) in a samlp:Extensions added
+// after signing the assertion. The SP refuses under a limit, without
+// crashing.
+func DeepNesting(depth int) Attack {
+	depth = max(1, depth)
+	return Attack{ID: "X06", Title: fmt.Sprintf("%d nested elements in samlp:Extensions", depth),
+		References: []string{"goxmldsig commit a225617", "CVE-2022-30633 (encoding/xml depth)"}, Oracle: OracleRejects,
+		Mutations: []Mutation{signWith(SignAssertion), {Name: "deep-nesting", Stage: RawBytes, Raw: func(b []byte) []byte {
+			loc := regexp.MustCompile(`<samlp:Status>`).FindIndex(b)
+			if loc == nil {
+				return b
+			}
+			var s strings.Builder
+			s.Grow(depth*7 + 40)
+			s.WriteString("<samlp:Extensions>")
+			s.WriteString(strings.Repeat("<d>", depth))
+			s.WriteString(strings.Repeat("</d>", depth))
+			s.WriteString("</samlp:Extensions>")
+			return splice(b, loc[0], loc[0], s.String())
+		}}}}
+}
+
+// Malformed is X07 (crewjam TestSPInvalidResponses; gosaml2
+// TestMalFormedInput): what is "non-xml" (the bytes are not XML) or
+// "wrong-root" (the root renamed samlp:LogoutResponse). The SP answers
+// 4xx, not 5xx.
+func Malformed(what string) Attack {
+	return parser("X07", what, "malformed input: "+what,
+		[]string{"crewjam TestSPInvalidResponses", "gosaml2 TestMalFormedInput"},
+		Mutation{Name: "malformed-" + what, Stage: RawBytes, Raw: func(b []byte) []byte {
+			switch what {
+			case "non-xml":
+				return []byte("provcheck: this is not XML <<<\x00")
+			case "wrong-root":
+				b = bytes.Replace(b, []byte("<samlp:Response "), []byte("<samlp:LogoutResponse "), 1)
+				if i := bytes.LastIndex(b, []byte("</samlp:Response>")); i >= 0 {
+					return splice(b, i, i+len("</samlp:Response>"), "</samlp:LogoutResponse>")
+				}
+			}
+			return b
+		}})
+}
+
+// MalformedSignature is X09 (CVE-2020-7731, gosaml2 < 0.7.0; goxmldsig
+// validateShape): the assertion's ds:Signature loses its SignedInfo
+// (what = "no-signedinfo") or its SignatureValue ("no-signaturevalue"),
+// or carries two KeyInfo ("two-keyinfo"). The SP refuses, no panic.
+func MalformedSignature(what string) Attack {
+	return signatureEdit("X09", what, "malformed ds:Signature: "+what, OracleRejects,
+		[]string{"CVE-2020-7731", "goxmldsig validateShape"}, func(sig *etree.Element) error {
+			switch what {
+			case "no-signedinfo", "no-signaturevalue":
+				tag := dsig.SignedInfoTag
+				if what == "no-signaturevalue" {
+					tag = dsig.SignatureValueTag
+				}
+				el, err := dsChild(sig, tag)
+				if err != nil {
+					return err
+				}
+				sig.RemoveChild(el)
+			case "two-keyinfo":
+				ki, err := dsChild(sig, dsig.KeyInfoTag)
+				if err != nil {
+					return err
+				}
+				sig.AddChild(ki.Copy())
+			default:
+				return fmt.Errorf("unknown malformation %q (no-signedinfo, no-signaturevalue, two-keyinfo)", what)
+			}
+			return nil
+		})
 }

@@ -240,3 +240,36 @@ func IssueInstantSkewed(d time.Duration) Attack {
 			a.IssueInstant = a.IssueInstant.Add(d)
 		}))
 }
+
+// AnsweredInResponseTo is P13 (OWASP, replay): InResponseTo, on the
+// Response and the bearer confirmation, is requestID, the ID of an
+// AuthnRequest of this browser that was already answered.
+func AnsweredInResponseTo(requestID string) Attack {
+	a := ForeignInResponseTo(requestID)
+	a.ID, a.Title = "P13", "InResponseTo of an AuthnRequest already answered"
+	a.References = []string{"OWASP SAML Security Cheat Sheet (replay)"}
+	return a
+}
+
+// ReusedAssertionID is P15 (OWASP; SAML Security 6.4.5): a new, re-signed
+// Response whose Assertion reuses assertionID, the ID of an assertion the
+// SP already consumed. Only an assertion-ID replay cache refuses it.
+func ReusedAssertionID(assertionID string) Attack {
+	return protocol("P15", "", "an already consumed Assertion ID in a new, re-signed Response", OracleNeedsState,
+		[]string{"OWASP SAML Security Cheat Sheet", "SAML Security and Privacy Considerations 6.4.5"},
+		specEdit("reused-assertion-id", func(_ *ResponseSpec, a *AssertionSpec) { a.ID = assertionID }))
+}
+
+// ShortSession is P23 (SAML Core 2.7.2), informational: the
+// AuthnStatement's SessionNotOnOrAfter is d after the issue instant
+// (negative: already past). The SP session must not outlive it; the
+// response itself is valid.
+func ShortSession(d time.Duration) Attack {
+	return protocol("P23", "", "SessionNotOnOrAfter in the past or very short (informational)", OracleAccepts,
+		[]string{"SAML Core 2.7.2"},
+		specEdit("session-not-on-or-after", func(s *ResponseSpec, a *AssertionSpec) {
+			if a.Authn != nil {
+				a.Authn.SessionNotOnOrAfter = s.IssueInstant.Add(d)
+			}
+		}))
+}

@@ -642,3 +642,84 @@ func referenceDigest(el *etree.Element) (string, error) {
 	sum := sha256.Sum256(canon)
 	return base64.StdEncoding.EncodeToString(sum[:]), nil
 }
+
+// EarlierDigestValue is S24 (CVE-2024-45409, ruby-saml "Incorrect XPath
+// selector"; ssoready): the genuine SignedInfo and SignatureValue are kept,
+// the signed Assertion's subject becomes the victim's, and a second
+// ds:DigestValue that matches the forged Assertion is placed earlier in
+// document order, in samlp:Status/samlp:StatusDetail. A verifier that takes
+// the first //ds:DigestValue of the document finds a matching digest.
+func EarlierDigestValue(v Victim) Attack {
+	return Attack{ID: "S24", Title: "forged Assertion, a matching ds:DigestValue earlier in StatusDetail",
+		References: []string{"CVE-2024-45409"}, Oracle: OracleRejects,
+		StillVerifies: []SignedPart{{Name: "the SignatureValue over SignedInfo", Signature: pathAssertion1Sig, SignedInfoOnly: true}},
+		Mutations: []Mutation{signWith(SignAssertion), afterSigning("digest-in-statusdetail", func(doc *etree.Document) error {
+			resp, as, err := responseParts(doc)
+			if err != nil {
+				return err
+			}
+			st := resp.SelectElement("samlp:Status")
+			if st == nil {
+				return errors.New("no samlp:Status")
+			}
+			if err := impersonate(as, v); err != nil {
+				return err
+			}
+			forged, err := referenceDigest(as)
+			if err != nil {
+				return err
+			}
+			dv := st.CreateElement("samlp:StatusDetail").CreateElement("ds:DigestValue")
+			dv.CreateAttr("xmlns:ds", nsDSig)
+			dv.SetText(forged)
+			return nil
+		})}}
+}
+
+// EmptyReferenceURI is S32 (goxmldsig validateSignature, the URI == ""
+// branch; OWASP): the IdP signs the Response with Reference URI="", which
+// XML Signature defines as the whole document; the signed Response is then
+// moved into the samlp:Extensions of an evil, unsigned Response (fresh ID,
+// the victim) that becomes the document. goxmldsig reads URI="" as "the
+// element being validated", so the nested Response still verifies; for
+// the document the signature names, the digest no longer holds. The
+// baseline signing step is replaced (the trace says "not signed", then
+// this signing).
+func EmptyReferenceURI(v Victim, idp *Identity) Attack {
+	nested := "/samlp:Response/samlp:Extensions/samlp:Response"
+	return Attack{ID: "S32", Title: `Response signed with Reference URI="", wrapped in an evil Response`,
+		References:    []string{"goxmldsig validateSignature (URI == \"\")", "XML Signature 4.4.3.2", "OWASP SAML Security Cheat Sheet"},
+		Oracle:        OracleRejects,
+		StillVerifies: []SignedPart{{Name: `the nested Response signed with URI=""`, Element: nested, Signature: nested + "/ds:Signature"}},
+		Mutations: []Mutation{signWith(SignNone),
+			afterSigning("sign-response-uri-empty", func(doc *etree.Document) error {
+				resp, err := response(doc)
+				if err != nil {
+					return err
+				}
+				ctx, err := SignOptions{Identity: idp}.signingContext()
+				if err != nil {
+					return err
+				}
+				// No element has this attribute, so goxmldsig writes URI="".
+				ctx.IdAttribute = "provcheck-no-such-id"
+				return signElement(ctx, resp, false)
+			}),
+			afterSigning("wrap-in-evil-response", func(doc *etree.Document) error {
+				resp, err := response(doc)
+				if err != nil {
+					return err
+				}
+				evil := unsignedCopy(resp)
+				evil.CreateAttr("ID", NewID())
+				if err := impersonate(evil, v); err != nil {
+					return err
+				}
+				doc.RemoveChild(resp)
+				doc.SetRoot(evil)
+				ext := etree.NewElement("samlp:Extensions")
+				ext.AddChild(resp)
+				evil.InsertChildAt(schemaPosition(evil), ext)
+				return nil
+			})}}
+}

@@ -74,7 +74,7 @@ func buildAttack(t *testing.T, a Attack) *Built {
 }
 
 // carriesVictim lists the cases whose evil part names the victim.
-var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S21|S23|S25|S29|S31|K0[1-3])`)
+var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S21|S23|S24|S25|S29|S3[12]|K0[1-3])`)
 
 // TestAttacksAgainstTheReference builds every catalogue case over the
 // baseline and proves it is built right: the trace names each mutation at
@@ -490,12 +490,14 @@ func TestCatalogueLines(t *testing.T) {
 		"S06/nameid", "S06/email", "S06/audience", "S06/conditions",
 		"S07", "S08", "S09", "S10", "S11", "S12", "S13/unqualified", "S13/samlp-extensions", "S14",
 		"S15", "S16", "S17", "S18/extensions", "S18/statusdetail",
-		"S21", "S22", "S23/cdata", "S23/charref", "S25", "S29/duplicate-id", "S31",
+		"S21", "S22", "S23/cdata", "S23/charref", "S24", "S25", "S29/duplicate-id", "S31", "S32",
 		"K01", "K02", "K03", "K05", "K06",
+		"K07/hmac-0", "K07/hmac-8", "K08/signature", "K08/digest", "K08/c14n", "K09/xslt", "K10/retrievalmethod",
 		"P01", "P02", "P03", "P05/past", "P05/future", "P06", "P07", "P08",
-		"P09/wrong", "P09/missing", "P10/wrong", "P10/missing", "P11", "P12", "P14", "P16",
-		"P18/holder-of-key", "P18/missing", "P19", "P22",
-		"X01/internal", "X01/file", "X02/general", "X02/parameter", "X03",
+		"P09/wrong", "P09/missing", "P10/wrong", "P10/missing", "P11", "P12", "P13", "P14", "P15", "P16",
+		"P18/holder-of-key", "P18/missing", "P19", "P22", "P23",
+		"X01/internal", "X01/file", "X02/general", "X02/parameter", "X03", "X04", "X06",
+		"X07/non-xml", "X07/wrong-root", "X09/no-signedinfo", "X09/no-signaturevalue", "X09/two-keyinfo",
 	}
 	var got []string
 	seen := map[string]bool{}
@@ -515,7 +517,7 @@ func TestCatalogueLeavesOutCasesWithoutTheirKeys(t *testing.T) {
 	for _, a := range Catalogue(AttackParams{Victim: testVictim, Suffix: ".x"}) {
 		keys[a.Key()] = true
 	}
-	for _, k := range []string{"S17", "K01", "K02", "K03", "K06"} {
+	for _, k := range []string{"S17", "S32", "K01", "K02", "K03", "K06"} {
 		assert.False(t, keys[k], k)
 	}
 	assert.True(t, keys["S07"])

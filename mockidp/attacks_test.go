@@ -154,7 +154,12 @@ func TestWrappingCasesAreNotJustBrokenSignatures(t *testing.T) {
 			id.SetText(id.Text() + "x")
 			tampered, err := doc.WriteToBytes()
 			require.NoError(t, err)
-			assert.Error(t, a.CheckStillVerifies(tampered, p.IdP, testNow))
+			trust := p.IdP
+			if a.Trust != nil {
+				trust = a.Trust
+			}
+			require.NoError(t, a.CheckStillVerifies(b.XML, trust, testNow))
+			assert.Error(t, a.CheckStillVerifies(tampered, trust, testNow))
 			// And the trusted key is what makes it verify.
 			assert.Error(t, a.CheckStillVerifies(b.XML, p.Attacker, testNow))
 		})
@@ -547,4 +552,142 @@ func TestOracleStrings(t *testing.T) {
 	assert.Equal(t, "S13/unqualified", XSW7(testVictim, false).Key())
 	assert.Equal(t, "S07", XSW1(testVictim).Key())
 	assert.Equal(t, traceLine(Unsigned(), "sign options"), "mutation unsigned at stage before-signing (sign options)")
+}
+
+// TestEarlierDigestValue: S24 is the CVE-2024-45409 shape: the first
+// ds:DigestValue of the document matches the forged assertion, the
+// genuine one follows in the signature, whose SignatureValue still holds.
+func TestEarlierDigestValue(t *testing.T) {
+	p := testParams(t)
+	a := findAttack(t, "S24")
+	b := buildAttack(t, a)
+	doc := parse(t, b.XML)
+	as := doc.Root().SelectElement("saml:Assertion")
+	assert.Equal(t, testVictim.NameID, as.FindElement("saml:Subject/saml:NameID").Text())
+	all := findAll(doc.Root(), nsDSig, "DigestValue")
+	require.Len(t, all, 2)
+	assert.Equal(t, "StatusDetail", all[0].Parent().Tag, "the forged digest comes first in document order")
+	forged, err := referenceDigest(as)
+	require.NoError(t, err)
+	assert.Equal(t, forged, all[0].Text())
+	assert.NotEqual(t, forged, all[1].Text())
+	require.NoError(t, a.CheckStillVerifies(b.XML, p.IdP, testNow))
+}
+
+// TestEmptyReferenceURI: S32's nested Response verifies under goxmldsig's
+// reading of URI="" (the element), and fails under XML Signature's (the
+// whole document, now the evil one).
+func TestEmptyReferenceURI(t *testing.T) {
+	p := testParams(t)
+	a := findAttack(t, "S32")
+	b := buildAttack(t, a)
+	assert.Contains(t, b.Trace, "not signed")
+	doc := parse(t, b.XML)
+	root := doc.Root()
+	assert.Equal(t, testVictim.NameID, root.FindElement("saml:Assertion/saml:Subject/saml:NameID").Text())
+	nested := root.FindElement("samlp:Extensions/samlp:Response")
+	require.NotNil(t, nested)
+	ref := nested.FindElement("ds:Signature/ds:SignedInfo/ds:Reference")
+	require.NotNil(t, ref)
+	assert.Equal(t, "", ref.SelectAttrValue("URI", "missing"))
+	assert.Equal(t, []string{"N1-8f3a"}, func() []string {
+		var out []string
+		for _, n := range findAll(nested, nsAssertion, "NameID") {
+			out = append(out, n.Text())
+		}
+		return out
+	}())
+	require.NoError(t, a.CheckStillVerifies(b.XML, p.IdP, testNow))
+	whole := SignedPart{Name: "the document", Element: "/samlp:Response", Signature: "/samlp:Response/samlp:Extensions/samlp:Response/ds:Signature"}
+	assert.Error(t, verifyPart(doc, whole, p.IdP.Cert, testNow), "over the whole document the digest fails")
+}
+
+// TestSignatureEditShapes pins the K07–K10 and X09 edits of ds:Signature.
+func TestSignatureEditShapes(t *testing.T) {
+	sigOf := func(t *testing.T, key string) *etree.Element {
+		t.Helper()
+		sig := parse(t, buildAttack(t, findAttack(t, key)).XML).FindElement("/samlp:Response/saml:Assertion/ds:Signature")
+		require.NotNil(t, sig)
+		return sig
+	}
+	t.Run("K07", func(t *testing.T) {
+		sig := sigOf(t, "K07/hmac-8")
+		m := sig.FindElement("ds:SignedInfo/ds:SignatureMethod")
+		assert.Equal(t, "http://www.w3.org/2000/09/xmldsig#hmac-sha1", m.SelectAttrValue("Algorithm", ""))
+		assert.Equal(t, "8", m.FindElement("ds:HMACOutputLength").Text())
+		assert.Equal(t, "", sig.FindElement("ds:SignatureValue").Text())
+	})
+	t.Run("K08", func(t *testing.T) {
+		for key, path := range map[string]string{
+			"K08/signature": "ds:SignedInfo/ds:SignatureMethod",
+			"K08/digest":    "ds:SignedInfo/ds:Reference/ds:DigestMethod",
+			"K08/c14n":      "ds:SignedInfo/ds:CanonicalizationMethod",
+		} {
+			assert.Equal(t, "urn:provcheck:nonsense-algorithm", sigOf(t, key).FindElement(path).SelectAttrValue("Algorithm", ""), key)
+		}
+	})
+	t.Run("K09", func(t *testing.T) {
+		tr := sigOf(t, "K09/xslt").FindElement("ds:SignedInfo/ds:Reference/ds:Transforms/ds:Transform[1]")
+		assert.Equal(t, "http://www.w3.org/TR/1999/REC-xslt-19991116", tr.SelectAttrValue("Algorithm", ""))
+		assert.Equal(t, "document('"+testCanary+"')", tr.FindElement("xsl:stylesheet/xsl:template/xsl:copy-of").SelectAttrValue("select", ""))
+	})
+	t.Run("K10", func(t *testing.T) {
+		ki := sigOf(t, "K10/retrievalmethod").FindElement("ds:KeyInfo")
+		assert.Equal(t, []string{"ds:RetrievalMethod"}, childNames(ki))
+		assert.Equal(t, testCanary, ki.SelectElement("ds:RetrievalMethod").SelectAttrValue("URI", ""))
+	})
+	t.Run("X09", func(t *testing.T) {
+		assert.Equal(t, []string{"ds:SignatureValue", "ds:KeyInfo"}, childNames(sigOf(t, "X09/no-signedinfo")))
+		assert.Equal(t, []string{"ds:SignedInfo", "ds:KeyInfo"}, childNames(sigOf(t, "X09/no-signaturevalue")))
+		assert.Equal(t, []string{"ds:SignedInfo", "ds:SignatureValue", "ds:KeyInfo", "ds:KeyInfo"}, childNames(sigOf(t, "X09/two-keyinfo")))
+	})
+}
+
+// TestMoreParserShapes pins X04, X06 and X07.
+func TestMoreParserShapes(t *testing.T) {
+	x04 := buildAttack(t, findAttack(t, "X04"))
+	inc := parse(t, x04.XML).FindElement("/samlp:Response/samlp:Extensions/xi:include")
+	require.NotNil(t, inc)
+	assert.Equal(t, testCanary, inc.SelectAttrValue("href", ""))
+	assert.Equal(t, "http://www.w3.org/2001/XInclude", inc.NamespaceURI())
+
+	x06 := buildAttack(t, DeepNesting(2000))
+	assert.Equal(t, 2000, strings.Count(string(x06.XML), "<d>"))
+	assert.Contains(t, string(x06.XML), "<samlp:Extensions><d><d>")
+	assert.Equal(t, 100_000, strings.Count(string(buildAttack(t, findAttack(t, "X06")).XML), "</d>"))
+
+	assert.Error(t, etree.NewDocument().ReadFromBytes(buildAttack(t, findAttack(t, "X07/non-xml")).XML))
+	wrong := parse(t, buildAttack(t, findAttack(t, "X07/wrong-root")).XML).Root()
+	assert.Equal(t, "LogoutResponse", wrong.Tag)
+	assert.NotNil(t, wrong.SelectElement("saml:Assertion"))
+}
+
+// TestReferenceGaps pins what gosaml2 v0.12.0 accepts although an SP must
+// refuse it (OracleGap), with the property that makes each a case.
+func TestReferenceGaps(t *testing.T) {
+	p := testParams(t)
+	t.Run("S17 bundles two subjects", func(t *testing.T) {
+		b := buildAttack(t, findAttack(t, "S17"))
+		info, err := VerifyBenign(b.XML, p.IdP, testSP, testNow)
+		require.NoError(t, err)
+		require.Len(t, info.Assertions, 2, "gosaml2 hands both assertions to the SP")
+		assert.Equal(t, testVictim.NameID, info.Assertions[1].Subject.NameID.Value)
+	})
+	t.Run("P05 IssueInstant a day off", func(t *testing.T) {
+		for _, key := range []string{"P05/past", "P05/future"} {
+			b := buildAttack(t, findAttack(t, key))
+			d := b.Spec.IssueInstant.Sub(testNow)
+			assert.Equal(t, 24*time.Hour, d.Abs(), key)
+			assert.Equal(t, b.Spec.IssueInstant, b.Spec.Assertion.IssueInstant)
+		}
+	})
+	t.Run("P19 has no AuthnStatement", func(t *testing.T) {
+		assert.NotContains(t, string(buildAttack(t, findAttack(t, "P19")).XML), "AuthnStatement")
+	})
+	t.Run("X02 parameter entity leaves the signed body as it was", func(t *testing.T) {
+		b := buildAttack(t, findAttack(t, "X02/parameter"))
+		i := bytes.Index(b.XML, []byte("]>\n"))
+		require.Positive(t, i)
+		assert.Contains(t, string(b.XML), "%provcheckXXE;]>")
+	})
 }

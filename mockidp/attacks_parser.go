@@ -223,7 +223,9 @@ type AttackParams struct {
 	Clone *Identity
 	// Weak is an RSA-1024 identity (K06); nil leaves K06 out.
 	Weak *Identity
-	// OtherSP is the entity ID of another SP (P06, P07, P20).
+	// SP is the SP under test (S20 addresses the forged assertion to it).
+	SP SPInfo
+	// OtherSP is the entity ID of another SP (S20, P06, P07, P20).
 	OtherSP string
 	// Skew is the SP's declared clock-skew tolerance (P01–P03).
 	Skew time.Duration
@@ -251,10 +253,11 @@ func Catalogue(p AttackParams) []Attack {
 	}
 	out = append(out,
 		NestedAssertion(v, "extensions"), NestedAssertion(v, "statusdetail"),
+		DonorAssertion(v, p.SP, p.OtherSP),
 		NameIDComment(v, p.Suffix), EmailComment(v, p.Suffix),
 		NameIDSplitText(v, p.Suffix, "cdata"), NameIDSplitText(v, p.Suffix, "charref"),
 		EarlierDigestValue(v), ParserDifferential(v),
-		DuplicateID(v),
+		DuplicateID(v), SecondSignedInfo(v),
 		DigestValueComment(v),
 	)
 	if p.IdP != nil {
@@ -274,7 +277,11 @@ func Catalogue(p AttackParams) []Attack {
 		UnknownAlgorithm("signature"), UnknownAlgorithm("digest"), UnknownAlgorithm("c14n"),
 		XSLTTransform(p.Canary), RemoteKeyInfo(p.Canary))
 	out = append(out,
-		Expired(p.Skew), NotYetValid(p.Skew), ConfirmationExpired(p.Skew),
+		Expired(p.Skew), NotYetValid(p.Skew), ConfirmationExpired(p.Skew))
+	for _, s := range []int{-900, -300, -180, -60, -30, 30, 60, 180, 300, 900} {
+		out = append(out, ClockSkewSweep(time.Duration(s)*time.Second))
+	}
+	out = append(out,
 		IssueInstantSkewed(-24*time.Hour), IssueInstantSkewed(24*time.Hour),
 		WrongAudience(p.OtherSP), ExtraAudienceRestriction(p.OtherSP),
 		WrongRecipient("https://attacker.invalid/acs"),

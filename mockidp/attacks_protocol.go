@@ -273,3 +273,38 @@ func ShortSession(d time.Duration) Attack {
 			}
 		}))
 }
+
+// ClockSkewSweep is one step of P04 (crewjam MaxClockSkew): the
+// assertion's validity window starts d in the future (d > 0: the issue
+// instants, AuthnInstant and NotBefore at now+d, both NotOnOrAfter
+// DefaultValidity later) or ended |d| ago (d < 0: both NotOnOrAfter at
+// now+d, the rest a minute earlier), now being the spec's IssueInstant.
+// Run over ±30, 60, 180, 300 and 900 s, the SP accepts exactly the steps
+// within its declared tolerance, and the report gives the measured
+// tolerance. The reference SP allows no skew, so it refuses every step.
+func ClockSkewSweep(d time.Duration) Attack {
+	variant := d.String()
+	if d > 0 {
+		variant = "+" + variant
+	}
+	return protocol("P04", variant, "validity window shifted by "+variant, OracleRejects,
+		[]string{"crewjam MaxClockSkew", "SAML Core 1.3.3"},
+		specEdit("clock-skew-"+variant, func(s *ResponseSpec, a *AssertionSpec) {
+			start := s.IssueInstant.Add(d)
+			end := start.Add(DefaultValidity)
+			if d < 0 {
+				end = s.IssueInstant.Add(d)
+				start = end.Add(-time.Minute)
+			}
+			s.IssueInstant, a.IssueInstant = start, start
+			if a.Authn != nil {
+				a.Authn.AuthnInstant = start
+			}
+			if a.Conditions != nil {
+				a.Conditions.NotBefore, a.Conditions.NotOnOrAfter = start, end
+			}
+			if a.Confirmation != nil {
+				a.Confirmation.NotOnOrAfter = end
+			}
+		}))
+}

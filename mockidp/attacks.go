@@ -305,6 +305,60 @@ func unsignedCopy(el *etree.Element) *etree.Element {
 	return c
 }
 
+// forgedCopy is an unsigned copy of el for the victim, with a fresh ID
+// when freshID.
+func forgedCopy(el *etree.Element, v Victim, freshID bool) (*etree.Element, error) {
+	evil := unsignedCopy(el)
+	if freshID {
+		evil.CreateAttr("ID", NewID())
+	}
+	if err := impersonate(evil, v); err != nil {
+		return nil, err
+	}
+	return evil, nil
+}
+
+// forgeAssertion returns the response, its first assertion and a forged
+// copy of it (see forgedCopy), not yet placed.
+func forgeAssertion(doc *etree.Document, v Victim, freshID bool) (resp, as, evil *etree.Element, err error) {
+	resp, as, err = responseParts(doc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	evil, err = forgedCopy(as, v, freshID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return resp, as, evil, nil
+}
+
+// turnEvil makes el itself the evil element (the victim; a fresh ID when
+// freshID) and returns the pristine unsigned copy taken before.
+func turnEvil(el *etree.Element, v Victim, freshID bool) (*etree.Element, error) {
+	pristine := unsignedCopy(el)
+	if err := impersonate(el, v); err != nil {
+		return nil, err
+	}
+	if freshID {
+		el.CreateAttr("ID", NewID())
+	}
+	return pristine, nil
+}
+
+// signedAssertion returns the response, its first assertion and that
+// assertion's ds:Signature.
+func signedAssertion(doc *etree.Document) (resp, as, sig *etree.Element, err error) {
+	resp, as, err = responseParts(doc)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sig, err = ownSignature(as)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return resp, as, sig, nil
+}
+
 // impersonate rewrites the subject of the assertions under el to v: every
 // saml:NameID, and the values of v's email attribute when there is one.
 func impersonate(el *etree.Element, v Victim) error {

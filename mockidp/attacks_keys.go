@@ -162,11 +162,7 @@ func victimSubject(v Victim) Mutation {
 func signatureEdit(id, variant, title string, o Oracle, references []string, edit func(sig *etree.Element) error) Attack {
 	return Attack{ID: id, Variant: variant, Title: title, References: references, Oracle: o,
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning(id+"-"+variant, func(doc *etree.Document) error {
-			_, as, err := responseParts(doc)
-			if err != nil {
-				return err
-			}
-			sig, err := ownSignature(as)
+			_, _, sig, err := signedAssertion(doc)
 			if err != nil {
 				return err
 			}

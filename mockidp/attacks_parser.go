@@ -225,8 +225,8 @@ type AttackParams struct {
 	Weak *Identity
 	// SP is the SP under test (S20 addresses the forged assertion to it).
 	SP SPInfo
-	// OtherSP is the entity ID of another SP (S20, P06, P07, P20).
-	OtherSP string
+	// OtherSP is another SP the IdP serves (S20, P06, P07, P20).
+	OtherSP SPInfo
 	// Skew is the SP's declared clock-skew tolerance (P01–P03).
 	Skew time.Duration
 	// Canary is the out-of-band URL for X02.
@@ -253,7 +253,7 @@ func Catalogue(p AttackParams) []Attack {
 	}
 	out = append(out,
 		NestedAssertion(v, "extensions"), NestedAssertion(v, "statusdetail"),
-		DonorAssertion(v, p.SP, p.OtherSP),
+		DonorAssertion(v, p.SP, p.OtherSP.EntityID),
 		NameIDComment(v, p.Suffix), EmailComment(v, p.Suffix),
 		NameIDSplitText(v, p.Suffix, "cdata"), NameIDSplitText(v, p.Suffix, "charref"),
 		EarlierDigestValue(v), ParserDifferential(v),
@@ -283,12 +283,13 @@ func Catalogue(p AttackParams) []Attack {
 	}
 	out = append(out,
 		IssueInstantSkewed(-24*time.Hour), IssueInstantSkewed(24*time.Hour),
-		WrongAudience(p.OtherSP), ExtraAudienceRestriction(p.OtherSP),
+		WrongAudience(p.OtherSP.EntityID), ExtraAudienceRestriction(p.OtherSP.EntityID),
 		WrongRecipient("https://attacker.invalid/acs"),
 		WrongDestination("https://attacker.invalid/acs"), WrongDestination(""),
 		WrongIssuer("https://attacker.invalid/idp"), WrongIssuer(""),
 		FailedStatus(), ForeignInResponseTo(""), AnsweredInResponseTo(""), Replay(), ReusedAssertionID(NewID()), Unsolicited(),
-		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), OneTimeUseTwice(), ShortSession(-time.Minute),
+		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), ForOtherSP(p.OtherSP), OneTimeUseTwice(),
+		ShortSession(-time.Minute),
 		InternalEntity(), ExternalEntityFile(), ExternalEntityCanary(p.Canary), ParameterEntityCanary(p.Canary),
 		EntityExpansion(3), XInclude(p.Canary), DeepNesting(100_000), Malformed("non-xml"), Malformed("wrong-root"),
 		MalformedSignature("no-signedinfo"), MalformedSignature("no-signaturevalue"), MalformedSignature("two-keyinfo"),

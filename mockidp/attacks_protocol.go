@@ -67,9 +67,8 @@ func ConfirmationExpired(skew time.Duration) Attack {
 		}))
 }
 
-// WrongAudience is P06 (python3-saml invalid_audience) and, with the
-// entity ID of another SP the IdP serves, P20 (SAML Profiles 4.1.4.2,
-// token-recipient confusion): the one Audience is audience.
+// WrongAudience is P06 (python3-saml invalid_audience): the one Audience
+// is audience (see ForOtherSP for P20, everything addressed elsewhere).
 func WrongAudience(audience string) Attack {
 	return protocol("P06", "", "Audience names another SP", OracleRejects,
 		[]string{"python3-saml invalid_audience", "SAML Profiles 4.1.4.2"},
@@ -305,6 +304,23 @@ func ClockSkewSweep(d time.Duration) Attack {
 			}
 			if a.Confirmation != nil {
 				a.Confirmation.NotOnOrAfter = end
+			}
+		}))
+}
+
+// ForOtherSP is P20 (SAML Profiles 4.1.4.2, token-recipient confusion): a
+// valid response for another SP the IdP serves (its Audience, Recipient
+// and Destination), POSTed to the SP under test.
+func ForOtherSP(other SPInfo) Attack {
+	return protocol("P20", "", "a valid response for another SP", OracleRejects,
+		[]string{"SAML Profiles 4.1.4.2"},
+		specEdit("addressed-to-other-sp", func(s *ResponseSpec, a *AssertionSpec) {
+			s.Destination = other.ACSURL
+			if a.Confirmation != nil {
+				a.Confirmation.Recipient = other.ACSURL
+			}
+			if a.Conditions != nil {
+				a.Conditions.Audiences = []string{other.EntityID}
 			}
 		}))
 }

@@ -37,7 +37,8 @@ func testParams(tb testing.TB) AttackParams {
 	})
 	require.NoError(tb, extraKeysErr)
 	return AttackParams{Victim: testVictim, Suffix: ".attacker.test", IdP: trusted, Attacker: untrusted,
-		Clone: cloneID, Weak: weakID, SP: testSP, OtherSP: "https://other-sp.test/metadata", Skew: 3 * time.Minute, Canary: testCanary}
+		Clone: cloneID, Weak: weakID, SP: testSP,
+		OtherSP: SPInfo{EntityID: "https://other-sp.test/metadata", ACSURL: "https://other-sp.test/saml/acs"}, Skew: 3 * time.Minute, Canary: testCanary}
 }
 
 func traceLine(m Mutation, part string) string {
@@ -447,6 +448,12 @@ func TestStatefulAndPolicyCases(t *testing.T) {
 		assert.Equal(t, 2, OneTimeUseTwice().Sends)
 		assert.Contains(t, string(buildAttack(t, OneTimeUseTwice()).XML), "<saml:OneTimeUse/>")
 	})
+	t.Run("P20 is valid for the other SP", func(t *testing.T) {
+		b := buildAttack(t, ForOtherSP(p.OtherSP))
+		info, err := VerifyBenign(b.XML, p.IdP, p.OtherSP, testNow)
+		require.NoError(t, err, "a real response for the other SP")
+		assert.Equal(t, "N1-8f3a", info.NameID)
+	})
 	t.Run("P16 has no InResponseTo", func(t *testing.T) {
 		assert.NotContains(t, string(buildAttack(t, Unsolicited()).XML), "InResponseTo")
 	})
@@ -520,7 +527,7 @@ func TestCatalogueLines(t *testing.T) {
 		"P04/-15m0s", "P04/-5m0s", "P04/-3m0s", "P04/-1m0s", "P04/-30s", "P04/+30s", "P04/+1m0s", "P04/+3m0s", "P04/+5m0s", "P04/+15m0s",
 		"P05/past", "P05/future", "P06", "P07", "P08",
 		"P09/wrong", "P09/missing", "P10/wrong", "P10/missing", "P11", "P12", "P13", "P14", "P15", "P16",
-		"P18/holder-of-key", "P18/missing", "P19", "P22", "P23",
+		"P18/holder-of-key", "P18/missing", "P19", "P20", "P22", "P23",
 		"X01/internal", "X01/file", "X02/general", "X02/parameter", "X03", "X04", "X06",
 		"X07/non-xml", "X07/wrong-root", "X09/no-signedinfo", "X09/no-signaturevalue", "X09/two-keyinfo",
 	}

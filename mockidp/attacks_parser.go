@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/beevik/etree"
 	dsig "github.com/russellhaering/goxmldsig"
@@ -204,97 +203,6 @@ func parserDifferential(signed []byte, v Victim) ([]byte, error) {
 	out.WriteString(cdataClose)
 	out.WriteString(endTag)
 	return out.Bytes(), nil
-}
-
-// AttackParams are what the catalogue's attacks are built from: the
-// victim, the attacker's suffix and keys, the SP's skew and the
-// out-of-band canary.
-type AttackParams struct {
-	// Victim is the canary victim.
-	Victim Victim
-	// Suffix turns a victim value into an attacker-owned one for S21–S23
-	// (".attacker.test": victim@corp.test.attacker.test).
-	Suffix string
-	// IdP is the trusted IdP (S17 signs a second assertion with it).
-	IdP *Identity
-	// Attacker is an untrusted key (K01, K02).
-	Attacker *Identity
-	// Clone is a CloneIdentity of the IdP (K03); nil leaves K03 out.
-	Clone *Identity
-	// Weak is an RSA-1024 identity (K06); nil leaves K06 out.
-	Weak *Identity
-	// SP is the SP under test (S20 addresses the forged assertion to it).
-	SP SPInfo
-	// OtherSP is another SP the IdP serves (S20, P06, P07, P20).
-	OtherSP SPInfo
-	// Skew is the SP's declared clock-skew tolerance (P01–P03).
-	Skew time.Duration
-	// Canary is the out-of-band URL for X02.
-	Canary string
-}
-
-// Catalogue returns every attack this package implements, in catalogue
-// order, built from p.
-func Catalogue(p AttackParams) []Attack {
-	v := p.Victim
-	out := []Attack{
-		BaselineControl(),
-		SignatureRemoved(), NeverSigned(),
-		ResponseSignedOnly(),
-		UnsignedResponseEdited("destination"), UnsignedResponseEdited("inresponseto"), UnsignedResponseEdited("status"),
-		FlippedSignatureByte("signature"), FlippedSignatureByte("digest"),
-		EditedAfterSigning("nameid", v), EditedAfterSigning("email", v),
-		EditedAfterSigning("audience", v), EditedAfterSigning("conditions", v),
-		XSW1(v), XSW2(v), XSW3(v), XSW4(v), XSW5(v), XSW6(v), XSW7(v, false), XSW7(v, true), XSW8(v),
-		XSW3After(v), TwoAssertionsClone(v),
-	}
-	if p.IdP != nil {
-		out = append(out, TwoSignedAssertions(v, p.IdP))
-	}
-	out = append(out,
-		NestedAssertion(v, "extensions"), NestedAssertion(v, "statusdetail"),
-		DonorAssertion(v, p.SP, p.OtherSP.EntityID),
-		NameIDComment(v, p.Suffix), EmailComment(v, p.Suffix),
-		NameIDSplitText(v, p.Suffix, "cdata"), NameIDSplitText(v, p.Suffix, "charref"),
-		EarlierDigestValue(v), ParserDifferential(v),
-		DuplicateID(v), SecondSignedInfo(v),
-		DigestValueComment(v),
-	)
-	if p.IdP != nil {
-		out = append(out, EmptyReferenceURI(v, p.IdP), SignedCommentWithComments(v, p.Suffix, p.IdP))
-	}
-	if p.Attacker != nil {
-		out = append(out, UntrustedKey(v, p.Attacker, false), UntrustedKey(v, p.Attacker, true))
-	}
-	if p.Clone != nil {
-		out = append(out, ClonedCertificate(v, p.Clone))
-	}
-	out = append(out, WeakSHA1())
-	if p.Weak != nil {
-		out = append(out, WeakRSA1024(p.Weak))
-	}
-	out = append(out, HMACSignatureMethod(0), HMACSignatureMethod(8),
-		UnknownAlgorithm("signature"), UnknownAlgorithm("digest"), UnknownAlgorithm("c14n"),
-		XSLTTransform(p.Canary), RemoteKeyInfo(p.Canary))
-	out = append(out,
-		Expired(p.Skew), NotYetValid(p.Skew), ConfirmationExpired(p.Skew))
-	for _, s := range []int{-900, -300, -180, -60, -30, 30, 60, 180, 300, 900} {
-		out = append(out, ClockSkewSweep(time.Duration(s)*time.Second))
-	}
-	out = append(out,
-		IssueInstantSkewed(-24*time.Hour), IssueInstantSkewed(24*time.Hour),
-		WrongAudience(p.OtherSP.EntityID), ExtraAudienceRestriction(p.OtherSP.EntityID),
-		WrongRecipient("https://attacker.invalid/acs"),
-		WrongDestination("https://attacker.invalid/acs"), WrongDestination(""),
-		WrongIssuer("https://attacker.invalid/idp"), WrongIssuer(""),
-		FailedStatus(), ForeignInResponseTo(""), AnsweredInResponseTo(""), Replay(), ReusedAssertionID(NewID()), Unsolicited(),
-		NotBearer(ConfirmationHolderOfKey), NotBearer(""), NoAuthnStatement(), ForOtherSP(p.OtherSP), OneTimeUseTwice(),
-		ShortSession(-time.Minute),
-		InternalEntity(), ExternalEntityFile(), ExternalEntityCanary(p.Canary), ParameterEntityCanary(p.Canary),
-		EntityExpansion(3), XInclude(p.Canary), DeepNesting(100_000), Malformed("non-xml"), Malformed("wrong-root"),
-		MalformedSignature("no-signedinfo"), MalformedSignature("no-signaturevalue"), MalformedSignature("two-keyinfo"),
-	)
-	return out
 }
 
 // XInclude is X04 (XInclude): an xi:include of href (a local file such as

@@ -23,14 +23,11 @@ func withDoctype(b []byte, decl string) []byte {
 	return splice(b, at, at, decl+"\n")
 }
 
-// nameIDTextSpan locates the raw text of the first NameID.
-var nameIDTextSpan = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?NameID\b[^>]*>([^<]*)<`)
-
 // doctypeMutation is a RawBytes mutation that rewrites the raw NameID
 // text old with text(old) and adds the declaration decl(old).
 func doctypeMutation(name string, decl, text func(old string) string) Mutation {
 	return Mutation{Name: name, Stage: RawBytes, Raw: func(b []byte) []byte {
-		loc := nameIDTextSpan.FindSubmatchIndex(b)
+		loc := nameIDText.FindSubmatchIndex(b)
 		if loc == nil {
 			return b
 		}
@@ -238,8 +235,8 @@ func DeepNesting(depth int) Attack {
 	return Attack{ID: "X06", Title: fmt.Sprintf("%d nested elements in samlp:Extensions", depth),
 		References: []string{"goxmldsig commit a225617", "CVE-2022-30633 (encoding/xml depth)"}, Oracle: OracleRejects,
 		Mutations: []Mutation{signWith(SignAssertion), {Name: "deep-nesting", Stage: RawBytes, Raw: func(b []byte) []byte {
-			loc := regexp.MustCompile(`<samlp:Status>`).FindIndex(b)
-			if loc == nil {
+			at := bytes.Index(b, []byte("<samlp:Status>"))
+			if at < 0 {
 				return b
 			}
 			var s strings.Builder
@@ -248,7 +245,7 @@ func DeepNesting(depth int) Attack {
 			s.WriteString(strings.Repeat("<d>", depth))
 			s.WriteString(strings.Repeat("</d>", depth))
 			s.WriteString("</samlp:Extensions>")
-			return splice(b, loc[0], loc[0], s.String())
+			return splice(b, at, at, s.String())
 		}}}}
 }
 

@@ -488,14 +488,13 @@ func splice(b []byte, from, to int, s string) []byte {
 // signature holds; a reader of the first text node sees the victim. The SP
 // must log in as the full value or refuse.
 func NameIDComment(v Victim, suffix string) Attack {
-	full := v.NameID + suffix
 	return Attack{ID: "S21", Title: "comment injected into the signed NameID after the victim's value",
 		References:    []string{"CVE-2017-11427", "CVE-2017-11428", "CVE-2017-11429", "CVE-2017-11430", "CVE-2018-0489", "CVE-2018-5387", "CVE-2018-7340"},
 		Oracle:        OracleAcceptsHonest,
 		StillVerifies: []SignedPart{{Name: "the assertion", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations: []Mutation{signWith(SignAssertion),
 			nameIDSuffix(v, suffix),
-			commentIn("comment-in-nameid", "NameID", full, v.NameID)}}
+			CommentInNameID(v.NameID)}}
 }
 
 // EmailComment is S22: the S21 comment trick inside the email

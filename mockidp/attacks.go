@@ -167,6 +167,12 @@ func (a Attack) CheckStillVerifies(xml []byte, idp *Identity, now time.Time) err
 	return nil
 }
 
+// verifyPart verifies one part with goxmldsig: a detached copy of the
+// signature (its payload children dropped) is enveloped in a detached copy
+// of the element, in place of any signature of its own, and validated.
+// Where the signature already sits in the element this is plain
+// validation; where a wrapping case moved them apart it is the check that
+// the pair, put back together, is a genuine signature.
 func verifyPart(doc *etree.Document, p SignedPart, cert *x509.Certificate, now time.Time) error {
 	sig := doc.FindElement(p.Signature)
 	if sig == nil {

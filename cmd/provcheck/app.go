@@ -41,6 +41,8 @@ usage:
                               when neither --scim-url nor --sp-* settings are given)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
+  provcheck mockidp serve [flags]
+                              the mock IdP as a web app, to register with a staging SP
   provcheck merge --out DIR FILE...
                               join the report.json files of the shards of a run (--shard i/n)
   provcheck compare --out DIR [NAME=]FILE...
@@ -80,6 +82,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdBaseline(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "mockidp":
+		return cmdMockIdP(ctx, rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
 	case "serve":

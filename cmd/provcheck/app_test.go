@@ -7,12 +7,15 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/stretchr/testify/assert"
@@ -445,4 +448,74 @@ func TestForceAndDiscoveryFiles(t *testing.T) {
 		oneLine(t, stderr)
 		assert.NoDirExists(t, out, "nothing written for %v", bad)
 	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestMockIdPServeKeepsItsIdentity(t *testing.T) {
+	dir := t.TempDir()
+	key, cert := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
+	serve := func() (string, string) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errb syncBuffer
+		done := make(chan int)
+		go func() {
+			done <- Run(ctx, []string{"mockidp", "serve", "--addr", "127.0.0.1:0", "--idp-key", key, "--idp-cert", cert}, &out, &errb)
+		}()
+		var metadataURL string
+		require.Eventually(t, func() bool {
+			for _, l := range strings.Split(out.String(), "\n") {
+				if f := strings.Fields(l); len(f) == 2 && f[0] == "metadata:" {
+					metadataURL = f[1]
+				}
+			}
+			return metadataURL != ""
+		}, 10*time.Second, 20*time.Millisecond, errb.String())
+		r, err := http.Get(metadataURL)
+		require.NoError(t, err)
+		md, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		assert.Equal(t, 200, r.StatusCode)
+		assert.Contains(t, string(md), "IDPSSODescriptor")
+		cancel()
+		assert.Equal(t, exitOK, <-done)
+		var fp string
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, "certificate:") {
+				fp = l
+			}
+		}
+		return fp, out.String()
+	}
+	first, out := serve()
+	assert.Contains(t, out, "generated and written to "+key)
+	assert.FileExists(t, key)
+	second, out := serve()
+	assert.Contains(t, out, "loaded from "+key)
+	assert.Equal(t, first, second, "a restarted IdP keeps its certificate, so the SP keeps trusting it")
+
+	require.NoError(t, os.Remove(cert))
+	code, _, stderr := run(t, "mockidp", "serve", "--addr", "127.0.0.1:0", "--idp-key", key, "--idp-cert", cert)
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	code, _, stderr = run(t, "mockidp")
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
 }

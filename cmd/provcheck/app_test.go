@@ -7,13 +7,13 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/provcheck/provcheck/internal/testutil"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -450,31 +450,13 @@ func TestForceAndDiscoveryFiles(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for a command writing while a test reads.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestMockIdPServeKeepsItsIdentity(t *testing.T) {
 	dir := t.TempDir()
 	key, cert := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
 	serve := func() (string, string) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(context.Background())
-		var out, errb syncBuffer
+		var out, errb testutil.SyncBuffer
 		done := make(chan int)
 		go func() {
 			done <- Run(ctx, []string{"mockidp", "serve", "--addr", "127.0.0.1:0", "--idp-key", key, "--idp-cert", cert}, &out, &errb)

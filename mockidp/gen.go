@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"pgregory.net/rapid"
@@ -54,43 +55,82 @@ var textPieces = []string{
 	"<b>x</b>", "50%", "x_y", "ǅemal", "and", "or", "not", "eq", "(paren)", "[br]", "semi;colon",
 }
 
-// alnum is the alphabet of random ASCII words.
-const alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-
-// word draws one word: a piece of textPieces or a random ASCII word.
-func word() *rapid.Generator[string] {
-	return rapid.OneOf(
-		rapid.SampledFrom(textPieces),
-		rapid.StringOfN(rapid.RuneFrom([]rune(alnum)), 1, 10, -1),
-	)
-}
-
-// Text draws a display string: one to four words joined by single spaces,
-// or now and then a long one (up to about 250 characters).
-func Text() *rapid.Generator[string] {
+// base36 draws a short ASCII word of lower-case letters and digits from
+// one number, so that a word costs rapid one value to shrink, not one per
+// character.
+func base36(max uint64) *rapid.Generator[string] {
 	return rapid.Custom(func(t *rapid.T) string {
-		n := rapid.IntRange(1, 4).Draw(t, "words")
-		if rapid.IntRange(0, 9).Draw(t, "long") == 0 {
-			n = rapid.IntRange(20, 40).Draw(t, "words")
-		}
-		ws := make([]string, n)
-		for i := range ws {
-			ws[i] = word().Draw(t, "word")
-		}
-		return strings.Join(ws, " ")
+		return strconv.FormatUint(rapid.Uint64Range(0, max).Draw(t, "n"), 36)
 	})
 }
 
-// suffix draws the generated part of a userName: lower-case ASCII letters,
-// digits, dots and underscores, which every server accepts in a userName.
+// word draws one word: a piece of textPieces or a random ASCII word in
+// lower, upper or title case.
+func word() *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		i := rapid.IntRange(0, len(textPieces)).Draw(t, "piece")
+		if i < len(textPieces) {
+			return textPieces[i]
+		}
+		w := base36(36*36*36*36*36*36).Draw(t, "ascii")
+		switch rapid.IntRange(0, 2).Draw(t, "case") {
+		case 1:
+			w = strings.ToUpper(w)
+		case 2:
+			w = strings.ToUpper(w[:1]) + w[1:]
+		}
+		return w
+	})
+}
+
+// texts are the display strings Text chooses from: each piece of
+// textPieces alone, in pairs and triples, and repeated into long strings.
+// A table keeps a string to one or two draws, which makes rapid's shrinking
+// of a sequence fast: every attempt replays the sequence against the target.
+var texts = func() []string {
+	out := []string{"Ada"}
+	n := len(textPieces)
+	for i, p := range textPieces {
+		out = append(out, p,
+			p+" "+textPieces[(i*7+3)%n],
+			textPieces[(i*5+1)%n]+" "+p+" "+textPieces[(i*11+2)%n])
+		if i%4 == 0 {
+			out = append(out, strings.Repeat(p+" ", 30+i)+"end")
+		}
+	}
+	return out
+}()
+
+// Text draws a display string: words of textPieces joined by single
+// spaces (now and then a long one, up to about 500 characters), sometimes
+// followed by a random ASCII word.
+func Text() *rapid.Generator[string] {
+	return rapid.Custom(func(t *rapid.T) string {
+		s := texts[rapid.IntRange(0, len(texts)-1).Draw(t, "text")]
+		if rapid.IntRange(0, 3).Draw(t, "more") == 3 {
+			s += " " + word().Draw(t, "word")
+		}
+		return s
+	})
+}
+
+// suffix draws the generated part of a userName: lower-case ASCII letters
+// and digits, sometimes with a dot or an underscore, which every server
+// accepts in a userName.
 func suffix() *rapid.Generator[string] {
-	return rapid.StringOfN(rapid.RuneFrom([]rune("abcdefghijklmnopqrstuvwxyz0123456789._")), 1, 12, -1)
+	return rapid.Custom(func(t *rapid.T) string {
+		w := base36(1<<40).Draw(t, "suffix")
+		if sep := rapid.IntRange(0, 3).Draw(t, "separator"); sep > 0 && len(w) > 1 {
+			w = w[:1] + []string{"", ".", "_", "."}[sep] + w[1:]
+		}
+		return w
+	})
 }
 
 // Email draws an email address under the reserved domain example.com.
 func Email() *rapid.Generator[string] {
 	return rapid.Custom(func(t *rapid.T) string {
-		local := rapid.StringOfN(rapid.RuneFrom([]rune("abcdefghijklmnopqrstuvwxyz0123456789")), 1, 10, -1).Draw(t, "local")
+		local := base36(1<<32).Draw(t, "local")
 		dom := rapid.SampledFrom([]string{"example.com", "mail.example.com", "EXAMPLE.com"}).Draw(t, "domain")
 		return local + "@" + dom
 	})
@@ -100,40 +140,47 @@ func Email() *rapid.Generator[string] {
 func User(spec UserSpec) *rapid.Generator[map[string]any] {
 	return rapid.Custom(func(t *rapid.T) map[string]any {
 		u := map[string]any{"schemas": []any{urnUser}, "userName": spec.Tag + "-" + suffix().Draw(t, "suffix")}
-		for _, a := range []string{"displayName", "nickName", "title"} {
-			if spec.can(a) && rapid.Bool().Draw(t, "has "+a) {
-				u[a] = Text().Draw(t, a)
+		// One draw says which attributes the user has (bit i: UserAttrs[i]),
+		// so rapid shrinks a user by clearing bits, not by many small steps.
+		mask := rapid.Uint64Range(0, 1<<len(UserAttrs)-1).Draw(t, "attributes")
+		has := func(i int) bool {
+			a := UserAttrs[i]
+			if a == "department" || a == "employeeNumber" {
+				if !spec.Enterprise {
+					return false
+				}
 			}
+			return mask&(1<<i) != 0 && spec.can(a)
 		}
 		name := map[string]any{}
-		for _, a := range []string{"givenName", "familyName"} {
-			if spec.can("name."+a) && rapid.Bool().Draw(t, "has "+a) {
-				name[a] = Text().Draw(t, a)
+		ent := map[string]any{}
+		for i, a := range UserAttrs {
+			if !has(i) {
+				continue
+			}
+			switch a {
+			case "name.givenName", "name.familyName":
+				name[strings.TrimPrefix(a, "name.")] = Text().Draw(t, a)
+			case "emails":
+				if es := Emails().Draw(t, "emails"); len(es) > 0 {
+					u["emails"] = es
+				}
+			case "active":
+				u["active"] = rapid.Bool().Draw(t, "active")
+			case "department":
+				ent[a] = Text().Draw(t, a)
+			case "employeeNumber":
+				ent[a] = strconv.FormatUint(rapid.Uint64Range(0, 99999999).Draw(t, a), 10)
+			default:
+				u[a] = Text().Draw(t, a)
 			}
 		}
 		if len(name) > 0 {
 			u["name"] = name
 		}
-		if spec.can("emails") {
-			if es := Emails().Draw(t, "emails"); len(es) > 0 {
-				u["emails"] = es
-			}
-		}
-		if spec.can("active") && rapid.Bool().Draw(t, "has active") {
-			u["active"] = rapid.Bool().Draw(t, "active")
-		}
-		if spec.Enterprise {
-			ent := map[string]any{}
-			if spec.can("department") && rapid.Bool().Draw(t, "has department") {
-				ent["department"] = Text().Draw(t, "department")
-			}
-			if spec.can("employeeNumber") && rapid.Bool().Draw(t, "has employeeNumber") {
-				ent["employeeNumber"] = rapid.StringOfN(rapid.RuneFrom([]rune("0123456789")), 1, 8, -1).Draw(t, "employeeNumber")
-			}
-			if len(ent) > 0 {
-				u["schemas"] = []any{urnUser, urnEnterprise}
-				u[urnEnterprise] = ent
-			}
+		if len(ent) > 0 {
+			u["schemas"] = []any{urnUser, urnEnterprise}
+			u[urnEnterprise] = ent
 		}
 		return u
 	})
@@ -317,12 +364,13 @@ func Filters(pool map[string][]string) *rapid.Generator[*Filter] {
 
 func drawFilter(t *rapid.T, pool map[string][]string, depth int) *Filter {
 	if depth > 0 {
+		// Leaves come first, so that rapid shrinks towards them.
 		switch rapid.IntRange(0, 5).Draw(t, "shape") {
-		case 0:
+		case 3:
 			return &Filter{Op: "and", L: drawFilter(t, pool, depth-1), R: drawFilter(t, pool, depth-1)}
-		case 1:
+		case 4:
 			return &Filter{Op: "or", L: drawFilter(t, pool, depth-1), R: drawFilter(t, pool, depth-1)}
-		case 2:
+		case 5:
 			return &Filter{Op: "not", L: drawFilter(t, pool, depth-1)}
 		}
 	}

@@ -114,6 +114,12 @@ func runCheck(id string, faults ...reftarget.Fault) suites.Result {
 // runCheckWith is runCheck against a reference target started with opts.
 func runCheckWith(id string, opts reftarget.Options) suites.Result {
 	GinkgoHelper()
+	return runCheckFuzz(id, opts, scim.Fuzz{})
+}
+
+// runCheckFuzz is runCheckWith with the fuzzer's settings.
+func runCheckFuzz(id string, opts reftarget.Options, fuzz scim.Fuzz) suites.Result {
+	GinkgoHelper()
 	srv, err := reftarget.Start(opts)
 	Expect(err).NotTo(HaveOccurred())
 	defer srv.Close()
@@ -126,7 +132,7 @@ func runCheckWith(id string, opts reftarget.Options) suites.Result {
 	ctx := context.Background()
 	disc, err := scim.Discover(ctx, client, nil)
 	Expect(err).NotTo(HaveOccurred())
-	env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Authenticated: true}
+	env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Authenticated: true, Fuzz: fuzz}
 	r := suites.RunOne(ctx, plan[0], suites.Options{Env: env, Has: env.Has})
 	_, err = client.Cleanup(ctx)
 	Expect(err).NotTo(HaveOccurred())

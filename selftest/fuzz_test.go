@@ -1,0 +1,47 @@
+package selftest
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/suites/scim"
+)
+
+// stepLine matches a step of the minimal sequence in a fuzzer's reason.
+var stepLine = regexp.MustCompile(`(?m)^  \d+\. `)
+
+var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
+	It("passes the reference target over many seeds, keeping no evidence of a pass", func() {
+		for _, seed := range []uint64{1, 2, 3} {
+			r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{}, scim.Fuzz{Seed: seed, Checks: 40, Steps: 20})
+			Expect(r.Status).To(Equal(suites.Passed), "seed %d: %s", seed, r.Reason)
+			Expect(r.Exchanges).To(BeEmpty(), "a pass keeps no exchanges")
+			Expect(r.Logs).To(ContainElement(ContainSubstring("40 sequences")))
+		}
+	})
+
+	It("passes a reference target with small pages and without sorting", func() {
+		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{MaxResults: 2, NoSort: true}, scim.Fuzz{Seed: 7, Checks: 30, Steps: 20})
+		Expect(r.Status).To(Equal(suites.Passed), r.Reason)
+	})
+
+	It("shrinks the stale filter cache to a short sequence", func() {
+		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{Faults: []reftarget.Fault{reftarget.FaultFilterCacheStale}},
+			scim.Fuzz{Seed: 14, Checks: 300, Steps: 6, ShrinkTime: 5 * time.Second})
+		Expect(r.Status).To(Equal(suites.Failed), r.Reason)
+		GinkgoWriter.Println(r.Reason)
+		steps := len(stepLine.FindAllString(r.Reason, -1))
+		Expect(steps).To(BeNumerically(">=", 2), r.Reason)
+		Expect(steps).To(BeNumerically("<=", 6), r.Reason)
+		Expect(r.Reason).To(ContainSubstring("reproduce: provcheck run --run SCIM-FUZZ-001 --seed "))
+		Expect(r.Exchanges).NotTo(BeEmpty(), "the minimal sequence's exchanges are the evidence")
+		Expect(len(r.Exchanges)).To(BeNumerically("<=", 3*steps), "only the minimal sequence's exchanges are kept")
+		Expect(strings.Join(r.Logs, "\n")).To(ContainSubstring("1. "), "the replay logs one line per step")
+	})
+})

@@ -33,9 +33,8 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 
 	It("shrinks the stale filter cache to a short sequence", func() {
 		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{Faults: []reftarget.Fault{reftarget.FaultFilterCacheStale}},
-			scim.Fuzz{Seed: 14, Checks: 300, Steps: 6, ShrinkTime: 5 * time.Second})
+			scim.Fuzz{Seed: 11, Checks: 1000, Steps: 5, ShrinkTime: 3 * time.Second})
 		Expect(r.Status).To(Equal(suites.Failed), r.Reason)
-		GinkgoWriter.Println(r.Reason)
 		steps := len(stepLine.FindAllString(r.Reason, -1))
 		Expect(steps).To(BeNumerically(">=", 2), r.Reason)
 		Expect(steps).To(BeNumerically("<=", 6), r.Reason)

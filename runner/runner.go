@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -39,8 +40,20 @@ type Config struct {
 	Timeout   time.Duration // per check
 	Force     bool          // run checks whose capability is not advertised
 	Strict    bool          // warnings count as failures (junit.xml shows them as failures)
-	Seed      uint64
-	Now       func() time.Time
+	// Seed starts the random generators of the property checks (the
+	// stateful fuzzer); 0 picks a random seed, which the report records so
+	// the run can be repeated.
+	Seed uint64
+	// FuzzSequences, FuzzSteps, FuzzTime and FuzzShrinkTime size the
+	// stateful fuzzer (SCIM-FUZZ-001): sequences per batch, average
+	// operations per sequence, a time budget of batches, and the time
+	// rapid may spend minimising a failure. Zero values take the defaults
+	// of scim.Fuzz.
+	FuzzSequences  int
+	FuzzSteps      int
+	FuzzTime       time.Duration
+	FuzzShrinkTime time.Duration
+	Now            func() time.Time
 	// Progress receives each result as soon as its check ends (may be nil).
 	Progress func(done, total int, r suites.Result)
 }
@@ -175,13 +188,18 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
 		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
 	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = newSeed()
+	}
+	fuzz := scim.Fuzz{Seed: seed, Checks: cfg.FuzzSequences, Steps: cfg.FuzzSteps, Time: cfg.FuzzTime, ShrinkTime: cfg.FuzzShrinkTime}
 	env := &scim.Env{
 		Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
-		Authenticated: tc.HasCredentials(),
+		Authenticated: tc.HasCredentials(), Fuzz: fuzz,
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		Env: env, Has: env.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		Env: env, Has: env.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: checkTimeout(cfg.Timeout, fuzz), Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -199,7 +217,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 
 	out.Report = suites.Report{
 		Run: suites.RunInfo{
-			Target: client.BaseURL(), Started: started, Finished: now(), Seed: cfg.Seed,
+			Target: client.BaseURL(), Started: started, Finished: now(), Seed: seed,
 			Version: Version, Dialect: strings.Join(dialects, ","),
 		},
 		Results: results,
@@ -213,6 +231,24 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, fmt.Errorf("clean-up left resources behind (run 'provcheck cleanup --ledger %s'): %w", ledgerPath, cerr)
 	}
 	return out, nil
+}
+
+// newSeed returns a random, non-zero seed.
+func newSeed() uint64 {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return binary.LittleEndian.Uint64(b) | 1
+}
+
+// checkTimeout is the time limit of one check: the configured one (two
+// minutes by default), raised for a fuzzing time budget so the fuzzer can
+// spend it and still shrink a failure and clean up.
+func checkTimeout(configured time.Duration, fuzz scim.Fuzz) time.Duration {
+	t := cmp.Or(configured, 2*time.Minute)
+	if fuzz.Time > 0 {
+		t = max(t, fuzz.Time+cmp.Or(fuzz.ShrinkTime, scim.DefaultShrinkTime)+time.Minute)
+	}
+	return t
 }
 
 // Cleanup finishes the clean-up of an interrupted run from its ledger file.

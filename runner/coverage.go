@@ -21,7 +21,7 @@ func uncovered() map[string]string {
 		"S22": "not a check: a base URL with a query string is refused when the run is configured (target.New)",
 	}
 	pending := map[string]string{
-		"pending: stateful property-based fuzzer": "S146-S151",
+		"pending: concurrency and throughput checks": "S150-S151",
 	}
 	for reason, span := range pending {
 		for _, l := range expand(span) {

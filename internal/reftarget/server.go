@@ -59,6 +59,7 @@ type Server struct {
 	seq       uint64
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
+	deleted   []*resource               // FaultDeletedStillFiltered: deleted users
 }
 
 // New returns a Server configured by opts.

@@ -350,6 +350,7 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	if err := checkImmutable(rt, r.data, data); err != nil {
 		return nil, err
 	}
+	r.replaced = s.has(FaultPatchAfterPutClears)
 	return s.finishUpdate(r, data, opt, base)
 }
 
@@ -448,6 +449,9 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 	}
 	delete(s.resources[rt.Name], id)
 	s.cache = nil
+	if rt == rtUser && s.has(FaultDeletedStillFiltered) {
+		s.deleted = append(s.deleted, r)
+	}
 	if rt == rtGroup {
 		s.touchMembers(r.data["members"])
 	}

@@ -103,6 +103,18 @@ func (m *fuzzModel) holder(name string, except *fuzzUser) *fuzzUser {
 	return nil
 }
 
+// freed reports whether name was the userName of a deleted user of the
+// sequence. RFC 7644 does not say when such a userName is free again, so a
+// 409 for it is allowed.
+func (m *fuzzModel) freed(name string) bool {
+	for _, u := range m.gone {
+		if fuzzStrEq(m.disc, "userName", u.want.Str("userName"), name) {
+			return true
+		}
+	}
+	return false
+}
+
 // byID returns the user (live or deleted) with the id, or nil.
 func (m *fuzzModel) byID(id string) *fuzzUser {
 	for _, u := range slices.Concat(m.live, m.gone) {
@@ -229,35 +241,32 @@ func (m *fuzzModel) diff(want, got Obj) []string {
 	return out
 }
 
-// diffEmails compares emails as a set of (value, type, primary): order is
-// the server's choice, case is where the schema says caseExact=false, and
-// a missing primary is false.
+// diffEmails compares emails as a set of (value, type): order is the
+// server's choice, and case is where the schema says caseExact=false. The
+// primary flag counts only when the model has a primary email: a server
+// may mark one of several emails primary on its own.
 func (m *fuzzModel) diffEmails(w, g any) string {
-	key := func(v any) string {
-		o := asObj(v)
-		p, _ := o.Bool("primary")
-		return fmt.Sprintf("%s|%s|%v", o.Str("value"), o.Str("type"), p)
-	}
-	same := func(a, b any) bool {
-		x, y := asObj(a), asObj(b)
-		pa, _ := x.Bool("primary")
-		pb, _ := y.Bool("primary")
-		return pa == pb && fuzzStrEq(m.disc, "emails.value", x.Str("value"), y.Str("value")) &&
-			fuzzStrEq(m.disc, "emails.type", x.Str("type"), y.Str("type"))
-	}
 	ws, _ := w.([]any)
 	gs, _ := g.([]any)
+	primary := func(v any) bool { p, _ := asObj(v).Bool("primary"); return p }
+	checkPrimary := slices.ContainsFunc(ws, primary)
+	same := func(a, b any) bool {
+		x, y := asObj(a), asObj(b)
+		return (!checkPrimary || primary(a) == primary(b)) &&
+			fuzzStrEq(m.disc, "emails.value", x.Str("value"), y.Str("value")) &&
+			fuzzStrEq(m.disc, "emails.type", x.Str("type"), y.Str("type"))
+	}
 	left := slices.Clone(gs)
-	var missing []string
+	missing := false
 	for _, x := range ws {
 		i := slices.IndexFunc(left, func(y any) bool { return same(x, y) })
 		if i < 0 {
-			missing = append(missing, key(x))
+			missing = true
 			continue
 		}
 		left = slices.Delete(left, i, i+1)
 	}
-	if len(missing) == 0 && len(left) == 0 {
+	if !missing && len(left) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("emails are %s; expected %s (order aside)", compact(g), compact(w))
@@ -265,8 +274,12 @@ func (m *fuzzModel) diffEmails(w, g any) string {
 
 // fuzzPatched is what the model makes of a PATCH request.
 type fuzzPatched struct {
-	// want is the user after the operations, the one 2xx outcome.
+	// want is the user after the operations, the RFC's 2xx outcome.
 	want Obj
+	// alt, when not nil, is another allowed 2xx outcome: the user as if an
+	// add through a value filter that matches nothing had been ignored
+	// (RFC 7644 §3.5.2.1 does not say what such an add does).
+	alt Obj
 	// mayRefuse is set when 400 noTarget is an allowed answer too: an
 	// operation targets a value that is not there (a remove of an
 	// unassigned attribute, a value filter that matches no email).
@@ -277,47 +290,66 @@ type fuzzPatched struct {
 
 // patch applies PATCH operations (RFC 7644 §3.5.2) to a copy of want.
 func (m *fuzzModel) patch(want Obj, ops []mockidp.PatchOp) fuzzPatched {
-	w := asObj(fuzzClone(want))
-	if w == nil {
-		w = Obj{}
-	}
-	res := fuzzPatched{want: w}
-	refuse := func(why string) {
-		if !res.mayRefuse {
-			res.mayRefuse, res.why = true, why
-		}
-	}
+	res := fuzzPatched{want: fuzzCopy(want)}
 	for _, op := range ops {
-		switch {
-		case op.Path == "":
-			for k, v := range asObj(op.Value) {
-				w[k] = v
-			}
-		case op.Path == mockidp.WorkEmailPath:
-			emails, _ := w["emails"].([]any)
-			hit := false
-			for _, e := range emails {
-				if o := asObj(e); o != nil && fuzzStrEq(m.disc, "emails.type", o.Str("type"), "work") {
-					o["value"] = op.Value
-					hit = true
-				}
-			}
-			if !hit {
-				// RFC 7644 §3.5.2.3 wants 400 noTarget for replace; add is
-				// not specified, and IdPs (Entra) expect the value created.
-				refuse(op.String() + ": no email has type work")
-				w["emails"] = append(emails, map[string]any{"type": "work", "value": op.Value})
-			}
-		case op.Op == "remove":
-			if fuzzEmpty(fuzzAt(w, op.Path)) {
-				refuse(op.String() + ": the attribute is unassigned")
-			}
-			fuzzSet(w, op.Path, nil)
-		default:
-			fuzzSet(w, op.Path, op.Value)
+		if res.alt != nil {
+			m.applyOp(res.alt, op)
+		}
+		before := fuzzCopy(res.want)
+		why, ignorable := m.applyOp(res.want, op)
+		if why != "" && !res.mayRefuse {
+			res.mayRefuse, res.why = true, op.String()+": "+why
+		}
+		if ignorable && res.alt == nil {
+			res.alt = before
 		}
 	}
 	return res
+}
+
+// fuzzCopy returns a deep copy of a representation (never nil).
+func fuzzCopy(o Obj) Obj {
+	if c := asObj(fuzzClone(o)); c != nil {
+		return c
+	}
+	return Obj{}
+}
+
+// applyOp applies one PATCH operation to w. A non-empty refusable says why
+// the target may refuse it with 400 noTarget; ignorable says a target may
+// also leave w unchanged.
+func (m *fuzzModel) applyOp(w Obj, op mockidp.PatchOp) (refusable string, ignorable bool) {
+	switch {
+	case op.Path == "":
+		for k, v := range asObj(op.Value) {
+			w[k] = v
+		}
+	case op.Path == mockidp.WorkEmailPath:
+		emails, _ := w["emails"].([]any)
+		hit := false
+		for _, e := range emails {
+			if o := asObj(e); o != nil && fuzzStrEq(m.disc, "emails.type", o.Str("type"), "work") {
+				o["value"] = op.Value
+				hit = true
+			}
+		}
+		if !hit {
+			// RFC 7644 §3.5.2.3 wants 400 noTarget for replace; add is not
+			// specified. IdPs (Entra) expect the value created, which is
+			// the model's reading; an add may also be ignored.
+			w["emails"] = append(emails, map[string]any{"type": "work", "value": op.Value})
+			return "no email has type work", op.Op == "add"
+		}
+	case op.Op == "remove":
+		empty := fuzzEmpty(fuzzAt(w, op.Path))
+		fuzzSet(w, op.Path, nil)
+		if empty {
+			return "the attribute is unassigned", false
+		}
+	default:
+		fuzzSet(w, op.Path, op.Value)
+	}
+	return "", false
 }
 
 // fuzzSet sets (v != nil) or removes the value at an owned path, dropping

@@ -45,6 +45,10 @@ func TestModelDiffAcceptsWhatTheRFCLeavesToTheServer(t *testing.T) {
 		},
 	}
 	assert.Empty(t, m.diff(want, got))
+
+	// Without a primary email in the model, the server may pick one.
+	want = fuzzWant(map[string]any{"userName": "u", "emails": []any{map[string]any{"value": "a@example.com", "type": "work"}}})
+	assert.Empty(t, m.diff(want, Obj{"userName": "u", "emails": []any{map[string]any{"value": "a@example.com", "type": "work", "primary": true}}}))
 }
 
 func TestModelDiffFindsDifferences(t *testing.T) {
@@ -86,6 +90,12 @@ func TestModelPatch(t *testing.T) {
 	p = m.patch(base, []mockidp.PatchOp{{Op: "replace", Path: mockidp.WorkEmailPath, Value: "w@example.com"}})
 	assert.True(t, p.mayRefuse, "a value filter that matches nothing may be refused (RFC 7644 §3.5.2.3)")
 	assert.Len(t, p.want.List("emails"), 2, "or the work email is created (Entra's reading of add)")
+
+	assert.Nil(t, p.alt, "a replace that matches nothing is not ignored silently")
+	p = m.patch(base, []mockidp.PatchOp{{Op: "add", Path: mockidp.WorkEmailPath, Value: "w@example.com"}, {Op: "replace", Path: "title", Value: "T"}})
+	require.NotNil(t, p.alt, "an add that matches nothing may be ignored")
+	assert.Len(t, p.alt.List("emails"), 1)
+	assert.Equal(t, "T", p.alt.Str("title"), "the later operations apply to the alternative too")
 
 	withWork := p.want
 	p = m.patch(withWork, []mockidp.PatchOp{{Op: "add", Path: mockidp.WorkEmailPath, Value: "x@example.com"}})

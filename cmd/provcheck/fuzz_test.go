@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,7 +91,16 @@ func TestFuzzFlags(t *testing.T) {
 	_, status, reason := readReport(t, dir)
 	assert.Equal(t, "failed", status)
 	assert.Contains(t, reason, "minimal sequence")
-	assert.Contains(t, reason, "--seed ")
+
+	// The reproduction the reason names fails again, in its first sequence.
+	m := regexp.MustCompile(`--seed (\d+) --steps (\d+) --fuzz-sequences 1`).FindStringSubmatch(reason)
+	require.NotNil(t, m, reason)
+	code, _, stderr = run(t, "run", "--run", "SCIM-FUZZ-001", "--fault", "filter-cache-stale", "--seed", m[1], "--steps", m[2],
+		"--fuzz-sequences", "1", "--shrink-time", "1s", "--out", dir)
+	assert.Equal(t, exitFailed, code, stderr)
+	_, status, reason = readReport(t, dir)
+	assert.Equal(t, "failed", status)
+	assert.Contains(t, reason, "--seed "+m[1]+" ", "the first sequence, of that seed, fails")
 
 	code, _, stderr = run(t, "run", "--steps", "-1")
 	assert.Equal(t, exitUsage, code)

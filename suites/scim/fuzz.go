@@ -138,6 +138,9 @@ type fuzzer struct {
 	patch bool             // the target advertises PATCH
 	sort  bool             // the target advertises sorting: page walks sort by userName
 	mark  int
+	// steps0 is the configured average sequence length, which a replay
+	// needs as much as the seed.
+	steps0 int
 
 	sequences, steps, requests int
 	// harness is the transport failure that stopped the fuzzer; declined
@@ -157,7 +160,7 @@ func fuzzRun(t *suites.T) {
 	patchOK, _ := e.Disc.Has(suites.CapPatch)
 	sortOK, _ := e.Disc.Has(suites.CapSort)
 	entOK, _ := e.Disc.Has(suites.CapEnterpriseUser)
-	fz := &fuzzer{t: t, e: e, patch: patchOK, sort: sortOK, mark: t.Mark(), alive: map[string]string{},
+	fz := &fuzzer{t: t, e: e, patch: patchOK, sort: sortOK, mark: t.Mark(), steps0: cfg.Steps, alive: map[string]string{},
 		spec: mockidp.UserSpec{Enterprise: entOK, Writable: fuzzWritable(e.Disc)}}
 	t.Cleanup(fz.cleanupAlive)
 
@@ -229,7 +232,8 @@ func (fz *fuzzer) reason(rapidMsg, summary string) string {
 		b.WriteString("  " + s + "\n")
 	}
 	if m := rapidSeed.FindStringSubmatch(rapidMsg); m != nil {
-		fmt.Fprintf(&b, "reproduce: provcheck run --run %s --seed %s --fuzz-sequences 1 (replays the failing sequence as it was before shrinking)\n", fz.t.Name(), m[1])
+		fmt.Fprintf(&b, "reproduce: provcheck run --run %s --seed %s --steps %d --fuzz-sequences 1 (replays the failing sequence as it was before shrinking)\n",
+			fz.t.Name(), m[1], fz.steps0)
 	}
 	b.WriteString(summary)
 	return b.String()

@@ -199,7 +199,7 @@ func fuzzRun(t *suites.T) {
 		t.DiscardEvidenceFrom(fz.mark)
 		t.Skipf("not applicable: the target declines the filter %s, which keeps the fuzzer to the users it creates", fz.declined)
 	}
-	summary := fmt.Sprintf("%d sequences, %d steps, %d requests in %s, seed %d", fz.sequences, fz.steps, fz.requests,
+	summary := fmt.Sprintf("%d sequences, %d steps, %d requests (clean-up included) in %s, seed %d", fz.sequences, fz.steps, fz.requests,
 		time.Since(start).Round(time.Millisecond), seed)
 	if len(batches) > 1 {
 		summary += fmt.Sprintf(" (%d batches of %d)", len(batches), cfg.Checks)
@@ -329,6 +329,7 @@ func (s *fuzzSeq) cleanup() {
 		if !ok {
 			continue
 		}
+		fz.requests++
 		r, err := fz.e.Client.Do(context.WithoutCancel(fz.t.Context()), target.Request{Method: "DELETE", Path: u.path}, nil)
 		if err == nil && (r.Status < 300 || r.Status == 404) {
 			fz.forget(u.id)

@@ -35,7 +35,7 @@ var fuzzChecks = []suites.Check{
 			"(POST then GET equals the canonicalised input), PATCH has the effect RFC 7644 §3.5.2 gives it, a filter returns " +
 			"exactly the users it matches, and the pages of a list together hold each matching user once",
 		Level: suites.Must, Kind: suites.Sequence, Requires: filterRequires,
-		Labels: []string{"area:fuzz"}, Covers: []string{"S146", "S147", "S148", "S149"},
+		Labels: []string{"area:fuzz", "tier:extended"}, Covers: []string{"S146", "S147", "S148", "S149"},
 		Run: fuzzRun,
 	},
 }

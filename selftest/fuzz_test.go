@@ -1,16 +1,22 @@
 package selftest
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/runner"
 	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/suites/scim"
+	"github.com/provcheck/provcheck/target"
 )
 
 // stepLine matches a step of the minimal sequence in a fuzzer's reason.
@@ -29,6 +35,29 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 	It("passes a reference target with small pages and without sorting", func() {
 		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{MaxResults: 2, NoSort: true}, scim.Fuzz{Seed: 7, Checks: 30, Steps: 20})
 		Expect(r.Status).To(Equal(suites.Passed), r.Reason)
+	})
+
+	It("reports a target lost in the middle of a sequence as an error, not a failure", func() {
+		ref := reftarget.New(reftarget.Options{})
+		var n atomic.Int64
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if n.Add(1) > 40 {
+				panic(http.ErrAbortHandler) // the connection drops
+			}
+			ref.ServeHTTP(w, r)
+		}))
+		defer hs.Close()
+		client, err := target.New(target.Config{BaseURL: hs.URL + reftarget.BasePath, BearerToken: ref.Token(),
+			RunID: runner.NewRunID(), Ledger: target.NewMemoryLedger(), Retries: -1})
+		Expect(err).NotTo(HaveOccurred())
+		disc, err := scim.Discover(context.Background(), client, nil)
+		Expect(err).NotTo(HaveOccurred())
+		plan, err := runner.Plan(runner.Config{Selection: suites.Selection{Run: []string{"SCIM-FUZZ-001"}}})
+		Expect(err).NotTo(HaveOccurred())
+		env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Fuzz: scim.Fuzz{Seed: 1, Checks: 100}}
+		r := suites.RunOne(context.Background(), plan[0], suites.Options{Env: env, Has: env.Has})
+		Expect(r.Status).To(Equal(suites.Error), r.Reason)
+		Expect(r.Reason).To(ContainSubstring("the fuzzer lost the target"))
 	})
 
 	DescribeTable("shrinks a fault that only a sequence shows to a few steps",

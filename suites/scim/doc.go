@@ -10,4 +10,11 @@
 // answer the RFC allows (a correct server must never fail); give every
 // resource a run-unique name (Env.Name) so parallel runs never collide; and
 // never touch a resource this run did not create (the client refuses).
+//
+// The stateful fuzzer SCIM-FUZZ-001 (fuzz.go) is the one property check: it
+// runs rapid state machines against the target and compares every answer
+// with a model of an RFC-correct server (model.go). Inside the property it
+// reports through the *rapid.T, never through the check's T (whose Fatalf
+// would end rapid's goroutine), and rapid's process-wide settings are set
+// under a lock, so property checks run one at a time.
 package scim

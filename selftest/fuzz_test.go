@@ -2,9 +2,12 @@ package selftest
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -37,6 +40,14 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 		Expect(r.Status).To(Equal(suites.Passed), r.Reason)
 	})
 
+	It("passes a target that answers differently in the ways the RFC allows", func() {
+		ref := reftarget.New(reftarget.Options{})
+		hs := httptest.NewServer(rewording(ref))
+		defer hs.Close()
+		r := runFuzzAt(hs.URL+reftarget.BasePath, ref.Token(), scim.Fuzz{Seed: 5, Checks: 200, Steps: 15})
+		Expect(r.Status).To(Equal(suites.Passed), r.Reason)
+	})
+
 	It("reports a target lost in the middle of a sequence as an error, not a failure", func() {
 		ref := reftarget.New(reftarget.Options{})
 		var n atomic.Int64
@@ -47,15 +58,7 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 			ref.ServeHTTP(w, r)
 		}))
 		defer hs.Close()
-		client, err := target.New(target.Config{BaseURL: hs.URL + reftarget.BasePath, BearerToken: ref.Token(),
-			RunID: runner.NewRunID(), Ledger: target.NewMemoryLedger(), Retries: -1})
-		Expect(err).NotTo(HaveOccurred())
-		disc, err := scim.Discover(context.Background(), client, nil)
-		Expect(err).NotTo(HaveOccurred())
-		plan, err := runner.Plan(runner.Config{Selection: suites.Selection{Run: []string{"SCIM-FUZZ-001"}}})
-		Expect(err).NotTo(HaveOccurred())
-		env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Fuzz: scim.Fuzz{Seed: 1, Checks: 100}}
-		r := suites.RunOne(context.Background(), plan[0], suites.Options{Env: env, Has: env.Has})
+		r := runFuzzAt(hs.URL+reftarget.BasePath, ref.Token(), scim.Fuzz{Seed: 1, Checks: 100})
 		Expect(r.Status).To(Equal(suites.Error), r.Reason)
 		Expect(r.Reason).To(ContainSubstring("the fuzzer lost the target"))
 	})
@@ -79,3 +82,72 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 		Entry("a deleted user left in a secondary index", reftarget.FaultDeletedStillFiltered),
 	)
 })
+
+// runFuzzAt runs SCIM-FUZZ-001 against the SCIM service at base (no
+// retries, a memory ledger) and returns its result.
+func runFuzzAt(base, token string, fuzz scim.Fuzz) suites.Result {
+	GinkgoHelper()
+	client, err := target.New(target.Config{BaseURL: base, BearerToken: token,
+		RunID: runner.NewRunID(), Ledger: target.NewMemoryLedger(), Retries: -1})
+	Expect(err).NotTo(HaveOccurred())
+	disc, err := scim.Discover(context.Background(), client, nil)
+	Expect(err).NotTo(HaveOccurred())
+	plan, err := runner.Plan(runner.Config{Selection: suites.Selection{Run: []string{"SCIM-FUZZ-001"}}})
+	Expect(err).NotTo(HaveOccurred())
+	env := &scim.Env{Client: client, Disc: disc, Dialect: "rfc", Fuzz: fuzz}
+	return suites.RunOne(context.Background(), plan[0], suites.Options{Env: env, Has: env.Has})
+}
+
+// rewording wraps a correct SCIM server so that it answers as other
+// correct servers do: userName and email values in lower case
+// (caseExact=false lets a server canonicalise them), emails in reverse
+// order with primary spelled out, an attribute of its own, and 204 with no
+// body for a successful PATCH. SCIM-FUZZ-001 must pass it.
+func rewording(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		if r.Method == http.MethodPatch && rec.Code == http.StatusOK {
+			w.Header().Del("Content-Length")
+			w.Header().Del("Content-Type")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		var body map[string]any
+		if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || !strings.Contains(r.URL.Path, "/Users") {
+			w.WriteHeader(rec.Code)
+			_, _ = w.Write(rec.Body.Bytes())
+			return
+		}
+		reword := func(u map[string]any) {
+			if n, ok := u["userName"].(string); ok {
+				u["userName"] = strings.ToLower(n)
+			}
+			if es, ok := u["emails"].([]any); ok {
+				slices.Reverse(es)
+				for _, e := range es {
+					m := e.(map[string]any)
+					m["value"] = strings.ToLower(m["value"].(string))
+					if _, ok := m["primary"]; !ok {
+						m["primary"] = false
+					}
+				}
+			}
+			u["urn:example:params:scim:schemas:extension:acme:2.0:User"] = map[string]any{"tenant": "acme"}
+		}
+		if rs, ok := body["Resources"].([]any); ok {
+			for _, x := range rs {
+				reword(x.(map[string]any))
+			}
+		} else if _, ok := body["userName"]; ok {
+			reword(body)
+		}
+		out, _ := json.Marshal(body)
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(out)
+	})
+}

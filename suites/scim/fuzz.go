@@ -227,7 +227,11 @@ func (fz *fuzzer) reason(rapidMsg, summary string) string {
 		b.WriteString("cannot reproduce: a sequence failed, but not again when rapid replayed it (the target answers differently to the same requests); the last failure was:\n")
 	}
 	fmt.Fprintf(&b, "%s: %s\n", f.kind, f.detail)
-	fmt.Fprintf(&b, "minimal sequence (%d steps, as shrunk by rapid):\n", len(f.steps))
+	unit := "steps"
+	if len(f.steps) == 1 {
+		unit = "step"
+	}
+	fmt.Fprintf(&b, "minimal sequence (%d %s, as shrunk by rapid):\n", len(f.steps), unit)
 	for _, s := range f.steps {
 		b.WriteString("  " + s + "\n")
 	}

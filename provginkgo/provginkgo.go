@@ -10,6 +10,9 @@
 //		},
 //	})
 //
+// Config.SAML adds the SAML SP of the same application, so the JIT and
+// SCIM + JIT checks run too; without it they are skipped with the reason.
+//
 // Every check becomes one It, labelled with its ID, level, kind, required
 // capabilities and its own labels ("ginkgo --label-filter='area:users'").
 // A check that is skipped calls Skip with the reason; a failure or error
@@ -47,6 +50,10 @@ type Config struct {
 	Force bool
 	// CheckTimeout bounds one check; zero means two minutes.
 	CheckTimeout time.Duration
+	// SAML returns the SAML SP contract of the same application (its
+	// endpoints, declared policy and the IdP identity it trusts), called once
+	// after Target. Nil, or a nil result, skips the SAML checks.
+	SAML func() *runner.SAMLConfig
 }
 
 // Specs registers the selected checks in an ordered "provcheck" container
@@ -60,7 +67,7 @@ func Specs(cfg Config) bool {
 	}
 	dialects, _ := runner.Dialects(cfg.Dialect) // Plan has validated it
 	return Describe("provcheck", Ordered, Label("provcheck"), func() {
-		var env *scim.Env
+		var envs runner.Envs
 		var client *target.Client
 
 		BeforeAll(func(ctx SpecContext) {
@@ -83,8 +90,11 @@ func Specs(cfg Config) bool {
 			if err != nil {
 				Fail(fmt.Sprintf("provcheck discovery: %v", err))
 			}
-			env = &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
-				Authenticated: tc.HasCredentials()}
+			var sc *runner.SAMLConfig
+			if cfg.SAML != nil {
+				sc = cfg.SAML()
+			}
+			envs = runner.NewEnvs(client, disc, dialects, tc.HasCredentials(), sc)
 		})
 
 		AfterAll(func(ctx SpecContext) {
@@ -99,7 +109,7 @@ func Specs(cfg Config) bool {
 
 		for _, c := range plan {
 			It(c.ID+" "+c.Title, Label(ginkgoLabels(c)...), func(ctx SpecContext) {
-				r := suites.RunOne(ctx, c, suites.Options{Env: env, Has: env.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout})
+				r := suites.RunOne(ctx, c, suites.Options{EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout})
 				AddReportEntry("provcheck result", ReportEntryVisibilityFailureOrVerbose, summary(r))
 				switch r.Status {
 				case suites.Skipped:

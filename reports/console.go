@@ -123,7 +123,7 @@ func (c *Console) Summary(r suites.Report, paths []string) {
 		var rs []suites.Result
 		width := 0
 		for _, res := range r.Results {
-			if res.Status == sec.st {
+			if res.Status == sec.st && res.Baseline == "" {
 				rs = append(rs, res)
 				width = max(width, len(printable(oneLine(res.ID))))
 			}
@@ -137,6 +137,7 @@ func (c *Console) Summary(r suites.Report, paths []string) {
 			b.WriteString(strings.TrimRight(line, " ") + "\n")
 		}
 	}
+	c.baselineSections(&b, r)
 	if len(paths) > 0 {
 		b.WriteString("\nReports:\n")
 		for _, p := range paths {
@@ -193,4 +194,30 @@ func (c *Console) paint(st suites.Status, s string) string {
 // oneLine folds line breaks and tabs into spaces.
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// baselineSections lists the failures a baseline excused, and the entries
+// that can go (their check passes) or have lapsed.
+func (c *Console) baselineSections(b *strings.Builder, r suites.Report) {
+	var known []suites.Result
+	width := 0
+	for _, res := range r.Results {
+		if res.Baseline != "" {
+			known = append(known, res)
+			width = max(width, len(printable(oneLine(res.ID))))
+		}
+	}
+	if len(known) > 0 {
+		fmt.Fprintf(b, "\nKnown deviations, excused by the baseline (%d):\n", len(known))
+		for _, res := range known {
+			line := fmt.Sprintf("  %-*s  %s: %s", width, printable(oneLine(res.ID)), res.Status, printable(oneLine(res.Baseline)))
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+	}
+	if f := r.Run.Baseline.Fixed; len(f) > 0 {
+		fmt.Fprintf(b, "\nPassing now, remove from the baseline (%d): %s\n", len(f), printable(strings.Join(f, ", ")))
+	}
+	if e := r.Run.Baseline.Expired; len(e) > 0 {
+		fmt.Fprintf(b, "\nBaseline entries past their expiry date, no longer excused (%d): %s\n", len(e), printable(strings.Join(e, ", ")))
+	}
 }

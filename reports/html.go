@@ -18,7 +18,7 @@ import (
 	"github.com/provcheck/provcheck/suites"
 )
 
-//go:embed templates/report.html.tmpl templates/report.css templates/report.js
+//go:embed templates/report.html.tmpl templates/report.css templates/report.js templates/compare.html.tmpl
 var templateFS embed.FS
 
 var (
@@ -92,6 +92,7 @@ type htmlVerdict struct {
 
 type htmlRun struct {
 	Target, Version, Dialect, Started, Finished, Duration string
+	Baseline                                              string
 	Seed                                                  uint64
 }
 
@@ -121,6 +122,7 @@ type htmlCheck struct {
 	StatusLabel string
 	Open        bool
 	Reason      string
+	Baseline    string
 	Labels      []string
 	Covers      []string
 	Logs        []string
@@ -164,6 +166,7 @@ func buildHTML(r suites.Report) htmlView {
 			Target:   printable(r.Run.Target),
 			Version:  printable(r.Run.Version),
 			Dialect:  printable(r.Run.Dialect),
+			Baseline: printable(r.Run.Baseline.File),
 			Started:  formatTime(r.Run.Started),
 			Finished: formatTime(r.Run.Finished),
 			Seed:     r.Run.Seed,
@@ -216,6 +219,7 @@ func htmlCheckOf(res suites.Result, anchor string) htmlCheck {
 		StatusLabel: statusLabels[res.Status],
 		Open:        res.Status == suites.Failed || res.Status == suites.Warning || res.Status == suites.Error,
 		Reason:      printable(strings.TrimRight(res.Reason, "\n")),
+		Baseline:    printable(res.Baseline),
 		Started:     formatTime(res.Started),
 		Duration:    res.Duration.Round(time.Millisecond).String(),
 	}

@@ -38,12 +38,20 @@ type jsonVerdict struct {
 }
 
 type jsonRun struct {
-	Target   string   `json:"target"`
-	Started  jsonTime `json:"started"`
-	Finished jsonTime `json:"finished"`
-	Seed     uint64   `json:"seed"`
-	Version  string   `json:"version"`
-	Dialect  string   `json:"dialect"`
+	Target   string       `json:"target"`
+	Started  jsonTime     `json:"started"`
+	Finished jsonTime     `json:"finished"`
+	Seed     uint64       `json:"seed"`
+	Version  string       `json:"version"`
+	Dialect  string       `json:"dialect"`
+	Baseline jsonBaseline `json:"baseline"`
+}
+
+// jsonBaseline is the baseline a run was judged against.
+type jsonBaseline struct {
+	File    string   `json:"file"`
+	Fixed   []string `json:"fixed"`
+	Expired []string `json:"expired"`
 }
 
 type jsonSummary struct {
@@ -66,6 +74,7 @@ type jsonCheck struct {
 	Covers     []string          `json:"covers"`
 	Status     string            `json:"status"`
 	Reason     string            `json:"reason"`
+	Baseline   string            `json:"baseline"`
 	Logs       []string          `json:"logs"`
 	Started    jsonTime          `json:"started"`
 	DurationMS int64             `json:"duration_ms"`
@@ -149,6 +158,7 @@ func toJSON(r suites.Report) jsonReport {
 			Seed:     r.Run.Seed,
 			Version:  r.Run.Version,
 			Dialect:  r.Run.Dialect,
+			Baseline: jsonBaseline{File: r.Run.Baseline.File, Fixed: nonNil(r.Run.Baseline.Fixed), Expired: nonNil(r.Run.Baseline.Expired)},
 		},
 		Summary:  toJSONSummary(sum),
 		Dialects: []jsonVerdict{},
@@ -170,6 +180,7 @@ func toJSON(r suites.Report) jsonReport {
 			Covers:     nonNil(res.Covers),
 			Status:     string(res.Status),
 			Reason:     res.Reason,
+			Baseline:   res.Baseline,
 			Logs:       nonNil(res.Logs),
 			Started:    jsonTime(res.Started),
 			DurationMS: res.Duration.Milliseconds(),
@@ -177,6 +188,13 @@ func toJSON(r suites.Report) jsonReport {
 		})
 	}
 	return doc
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 func nonNil[T any](s []T) []T {
@@ -226,6 +244,7 @@ func ReadJSON(rd io.Reader) (suites.Report, error) {
 			Seed:     doc.Run.Seed,
 			Version:  doc.Run.Version,
 			Dialect:  doc.Run.Dialect,
+			Baseline: suites.BaselineInfo{File: doc.Run.Baseline.File, Fixed: nilIfEmpty(doc.Run.Baseline.Fixed), Expired: nilIfEmpty(doc.Run.Baseline.Expired)},
 		},
 		Results: make([]suites.Result, 0, len(doc.Checks)),
 	}
@@ -247,6 +266,7 @@ func ReadJSON(rd io.Reader) (suites.Report, error) {
 			Covers:    c.Covers,
 			Status:    suites.Status(c.Status),
 			Reason:    c.Reason,
+			Baseline:  c.Baseline,
 			Logs:      c.Logs,
 			Started:   time.Time(c.Started),
 			Duration:  time.Duration(c.DurationMS) * time.Millisecond,

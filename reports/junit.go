@@ -168,14 +168,17 @@ func junitCase(res suites.Result, area string, opts JUnitOptions) junitTestcase 
 		Time:      seconds(res.Duration),
 	}
 	var out []string
-	switch res.Status {
-	case suites.Failed:
+	switch {
+	case res.Baseline != "" && (res.Status == suites.Failed || res.Status == suites.Warning):
+		tc.Skipped = &junitSkipped{Message: printable("known deviation (baseline): " + oneLine(res.Baseline))}
+		out = append(out, strings.ToUpper(string(res.Status))+" (excused by the baseline): "+strings.TrimRight(problemText(res), "\n"))
+	case res.Status == suites.Failed:
 		tc.Failure = &junitProblem{
 			Message: printable(orDefault(firstLine(res.Reason), "check failed")),
 			Type:    string(res.Level),
 			Text:    printable(problemText(res)),
 		}
-	case suites.Warning:
+	case res.Status == suites.Warning:
 		if opts.Strict {
 			tc.Failure = &junitProblem{
 				Message: printable("WARNING: " + orDefault(firstLine(res.Reason), "check warned")),
@@ -185,9 +188,9 @@ func junitCase(res suites.Result, area string, opts JUnitOptions) junitTestcase 
 		} else {
 			out = append(out, "WARNING: "+strings.TrimRight(problemText(res), "\n"))
 		}
-	case suites.Skipped:
+	case res.Status == suites.Skipped:
 		tc.Skipped = &junitSkipped{Message: printable(res.Reason)}
-	case suites.Error:
+	case res.Status == suites.Error:
 		tc.Error = &junitProblem{
 			Message: printable(orDefault(firstLine(res.Reason), "harness error")),
 			Type:    "harness",

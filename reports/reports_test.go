@@ -133,3 +133,23 @@ func render(t *testing.T, f func(*bytes.Buffer) error) []byte {
 	require.NoError(t, f(&buf))
 	return buf.Bytes()
 }
+
+func TestBaselinedFailureInEveryReport(t *testing.T) {
+	rep := sampleReport()
+	rep.Results[1].Baseline = "RFC 7644 §3.3: <duplicates> accepted"
+	rep.Run.Baseline = suites.BaselineInfo{File: "known.yaml", Fixed: []string{"SCIM-DISC-001"}}
+
+	html := string(render(t, func(b *bytes.Buffer) error { return HTML(b, rep) }))
+	assert.Contains(t, html, "known deviation")
+	assert.Contains(t, html, "RFC 7644 §3.3: &lt;duplicates&gt; accepted")
+	assert.Contains(t, html, "<code>known.yaml</code>")
+
+	junit := string(render(t, func(b *bytes.Buffer) error { return JUnit(b, rep) }))
+	assert.Contains(t, junit, `<skipped message="known deviation (baseline): RFC 7644 §3.3: &lt;duplicates&gt; accepted">`)
+
+	var out bytes.Buffer
+	(&Console{W: &out}).Summary(rep, nil)
+	assert.Contains(t, out.String(), "Known deviations, excused by the baseline (1):\n  "+rep.Results[1].ID)
+	assert.Contains(t, out.String(), "Passing now, remove from the baseline (1): SCIM-DISC-001")
+	assert.NotContains(t, out.String(), "Failed (1)", "the excused failure is not listed as a failure")
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/provcheck/provcheck/suites"
@@ -41,5 +42,26 @@ func TestCatalogueIsWellFormed(t *testing.T) {
 		require.NotEmpty(t, c.Rule, "%s quotes no rule", c.ID)
 		require.NotEmpty(t, c.Covers, "%s covers no catalogue line", c.ID)
 		require.NotEmpty(t, c.Labels, "%s has no labels", c.ID)
+	}
+}
+
+// TestEveryCheckHasOneTier: tiers make a new server's first goal selectable
+// (--label-filter tier:core): every check is in exactly one, and a dialect
+// pack's checks are in their dialect's tier.
+func TestEveryCheckHasOneTier(t *testing.T) {
+	tiers := []string{"tier:core", "tier:extended", "tier:entra", "tier:okta"}
+	for _, c := range Catalogue() {
+		var got []string
+		for _, l := range c.Labels {
+			if strings.HasPrefix(l, "tier:") {
+				got = append(got, l)
+			}
+		}
+		if assert.Len(t, got, 1, "%s has tier labels %v", c.ID, got) {
+			assert.Contains(t, tiers, got[0], c.ID)
+			if c.Dialect != "" {
+				assert.Equal(t, "tier:"+c.Dialect, got[0], "%s is in the %s pack", c.ID, c.Dialect)
+			}
+		}
 	}
 }

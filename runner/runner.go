@@ -9,14 +9,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/suites"
+	"github.com/provcheck/provcheck/suites/saml"
 	"github.com/provcheck/provcheck/suites/scim"
 	"github.com/provcheck/provcheck/target"
 )
@@ -25,9 +28,84 @@ import (
 // -ldflags "-X github.com/provcheck/provcheck/runner.Version=v1.2.3".
 var Version = "dev"
 
-// Catalogue returns every check provcheck knows, in a fixed order.
+// Catalogue returns every check provcheck knows, in a fixed order: the
+// SCIM checks, then the SAML checks.
 func Catalogue() []suites.Check {
-	return scim.Checks()
+	return append(scim.Checks(), saml.Checks()...)
+}
+
+// SAMLConfig is the SAML SP contract of a run: the SP's endpoints and
+// declared policy, and the IdP identity the SP trusts.
+type SAMLConfig struct {
+	SP     saml.SP
+	Policy saml.Policy
+	IdP    *mockidp.Identity
+	// Attrs are the attribute names the SP maps; zero means
+	// saml.DefaultAttributes.
+	Attrs saml.Attributes
+}
+
+// Envs are the sessions of one run's suites: SCIM checks get the SCIM
+// environment, SAML checks the SAML one.
+type Envs struct {
+	SCIM *scim.Env
+	SAML *saml.Env
+}
+
+// NewEnvs returns the environments of a run against client (the SCIM
+// endpoint, also the SAML checks' SCIM oracle) with discovery disc and the
+// SAML contract sc (nil: the SAML checks skip).
+func NewEnvs(client *target.Client, disc *scim.Discovery, dialects []string, authenticated bool, sc *SAMLConfig) Envs {
+	e := NewSAMLOnlyEnvs(client, sc)
+	e.SCIM = &scim.Env{Client: client, Disc: disc, Dialect: strings.Join(dialects, ","), Authenticated: authenticated}
+	if sc != nil {
+		e.SAML.SCIM = client
+	}
+	return e
+}
+
+// NewSAMLOnlyEnvs returns the environments of a run without a SCIM target:
+// the SCIM checks are skipped; client carries the requests to the SP (its
+// TLS settings) and writes them to the transcript.
+func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
+	e := Envs{SAML: &saml.Env{RunID: client.RunID()}}
+	if sc != nil {
+		e.SAML.SP, e.SAML.Policy, e.SAML.IdP, e.SAML.Attrs = sc.SP, sc.Policy, sc.IdP, sc.Attrs
+		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
+	}
+	return e
+}
+
+// isSAML reports whether c is a SAML check.
+func isSAML(c suites.Check) bool { return strings.HasPrefix(c.ID, "SAML-") }
+
+// For returns the environment of check c.
+func (e Envs) For(c suites.Check) any {
+	if isSAML(c) {
+		return e.SAML
+	}
+	return e.SCIM
+}
+
+// Gate skips the SCIM checks of a run without a SCIM target.
+func (e Envs) Gate(c suites.Check) (bool, string) {
+	if !isSAML(c) && e.SCIM == nil {
+		return false, "no SCIM target given (--scim-url): this run checks the SAML SP only"
+	}
+	return true, ""
+}
+
+// Has is the capability gate of a run: SAML capabilities are answered by
+// the SAML environment, the others by SCIM discovery.
+func (e Envs) Has(c suites.Capability) (bool, string) {
+	switch c {
+	case suites.CapSAML, suites.CapSAMLSCIM, suites.CapJIT:
+		return e.SAML.Has(c)
+	}
+	if e.SCIM == nil {
+		return false, "no SCIM target given (--scim-url)"
+	}
+	return e.SCIM.Has(c)
 }
 
 // Config is one run's settings, bound from flags or a profile.
@@ -39,7 +117,12 @@ type Config struct {
 	Parallel  int
 	Timeout   time.Duration // per check
 	Force     bool          // run checks whose capability is not advertised
-	Strict    bool          // warnings count as failures (junit.xml shows them as failures)
+	// ForceCaps run the checks of these capabilities even when the target
+	// does not advertise them (Force does it for all).
+	ForceCaps []suites.Capability
+	// DiscoveryFiles stand in for discovery endpoints a target lacks.
+	DiscoveryFiles scim.DiscoveryFiles
+	Strict         bool // warnings count as failures (junit.xml shows them as failures)
 	// Seed starts the random generators of the property checks (the
 	// stateful fuzzer); 0 picks a random seed, which the report records so
 	// the run can be repeated.
@@ -53,9 +136,15 @@ type Config struct {
 	FuzzSteps      int
 	FuzzTime       time.Duration
 	FuzzShrinkTime time.Duration
-	Now            func() time.Time
+	// Baseline, when set, excuses the known deviations it lists: their
+	// results carry its reason and Outcome.Failing does not count them.
+	Baseline     *Baseline
+	BaselineFile string
+	Now          func() time.Time
 	// Progress receives each result as soon as its check ends (may be nil).
 	Progress func(done, total int, r suites.Result)
+	// SAML is the SP contract; nil skips the SAML checks.
+	SAML *SAMLConfig
 }
 
 // Outcome is what a run produced.
@@ -66,6 +155,22 @@ type Outcome struct {
 	Cleanup target.CleanupReport
 	// Interrupted is true when the context was cancelled during the run.
 	Interrupted bool
+	// Baseline says how the run met Config.Baseline; nil without one.
+	Baseline *BaselineOutcome
+}
+
+// Failing counts the failures and errors of the run that no baseline
+// excuses, plus its warnings when strict.
+func (o Outcome) Failing(strict bool) int {
+	n := 0
+	for _, r := range o.Report.Results {
+		switch {
+		case r.Baseline != "":
+		case r.Status == suites.Failed, r.Status == suites.Error, strict && r.Status == suites.Warning:
+			n++
+		}
+	}
+	return n
 }
 
 // ErrUnreachable marks a run that could not talk to its target at all; the
@@ -109,6 +214,20 @@ func Dialects(s string) ([]string, error) {
 	return out, nil
 }
 
+// forcing wraps a capability gate so the forced capabilities count as
+// offered.
+func forcing(has func(suites.Capability) (bool, string), forced []suites.Capability) func(suites.Capability) (bool, string) {
+	if len(forced) == 0 {
+		return has
+	}
+	return func(c suites.Capability) (bool, string) {
+		if slices.Contains(forced, c) {
+			return true, ""
+		}
+		return has(c)
+	}
+}
+
 // NewRunID returns a short run-unique marker, "pc" and 8 hex digits.
 func NewRunID() string {
 	b := make([]byte, 4)
@@ -132,7 +251,20 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, err
 	}
 	dialects, _ := Dialects(cfg.Dialect) // Plan has validated it
+	// Without a SCIM target the run checks the SAML SP only; the client
+	// then addresses the SP's origin, for its TLS settings and transcript.
+	samlOnly := cfg.Target.BaseURL == "" && cfg.SAML != nil
+	if samlOnly {
+		u, err := url.Parse(cfg.SAML.SP.ACSURL)
+		if err != nil || u.Host == "" {
+			return out, fmt.Errorf("SP ACS URL %q is not an absolute URL", cfg.SAML.SP.ACSURL)
+		}
+		cfg.Target.BaseURL = u.Scheme + "://" + u.Host
+	}
 	// Check the target settings before anything is written.
+	if err := cfg.DiscoveryFiles.Validate(); err != nil {
+		return out, err
+	}
 	if _, err := target.New(cfg.Target); err != nil {
 		return out, err
 	}
@@ -172,34 +304,24 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	}
 
 	started := now()
-	disc, err := scim.Discover(ctx, client, nil)
-	if err != nil {
-		var te *target.TransportError
-		if errors.As(err, &te) && te.Kind != target.KindInterrupted {
-			return out, fmt.Errorf("%w: %w", ErrUnreachable, err)
-		}
-		return out, fmt.Errorf("discovery: %w", err)
-	}
-	if disc.NotSCIM != "" {
-		return out, fmt.Errorf("%w: %s does not look like a SCIM service: %s; point --scim-url at the SCIM base URL (often …/scim/v2)", ErrNotSCIM, client.BaseURL(), disc.NotSCIM)
-	}
-	// Wrong credentials would fail every check with the same 401: say so once.
-	if probe, err := client.Do(ctx, target.Request{Method: "GET", Path: disc.Endpoint(scim.URNUser),
-		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
-		return out, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
+	var envs Envs
+	if samlOnly {
+		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
+	} else if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+		return out, err
 	}
 	seed := cfg.Seed
 	if seed == 0 {
 		seed = newSeed()
 	}
 	fuzz := scim.Fuzz{Seed: seed, Checks: cfg.FuzzSequences, Steps: cfg.FuzzSteps, Time: cfg.FuzzTime, ShrinkTime: cfg.FuzzShrinkTime}
-	env := &scim.Env{
-		Client: client, Disc: disc, Dialect: strings.Join(dialects, ","),
-		Authenticated: tc.HasCredentials(), Fuzz: fuzz,
+	if envs.SCIM != nil {
+		envs.SCIM.Fuzz = fuzz
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		Env: env, Has: env.Has, Force: cfg.Force, Parallel: cfg.Parallel, Timeout: checkTimeout(cfg.Timeout, fuzz), Now: now,
+		EnvFor: envs.For, Gate: envs.Gate, Has: forcing(envs.Has, cfg.ForceCaps), Force: cfg.Force, Parallel: cfg.Parallel,
+		Timeout: checkTimeout(cfg.Timeout, fuzz), Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -222,6 +344,12 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		},
 		Results: results,
 	}
+	if cfg.Baseline != nil {
+		bo := cfg.Baseline.Apply(out.Report.Results, now())
+		bo.File = cfg.BaselineFile
+		out.Baseline = &bo
+		out.Report.Run.Baseline = suites.BaselineInfo{File: bo.File, Fixed: bo.Fixed, Expired: bo.Expired}
+	}
 	paths, werr := reports.WriteAllWith(cfg.OutDir, out.Report, reports.WriteOptions{JUnit: reports.JUnitOptions{Strict: cfg.Strict}})
 	out.Paths = paths
 	if werr != nil {
@@ -231,6 +359,28 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, fmt.Errorf("clean-up left resources behind (run 'provcheck cleanup --ledger %s'): %w", ledgerPath, cerr)
 	}
 	return out, nil
+}
+
+// scimEnvs discovers the SCIM target and returns the run's environments;
+// the errors are those of Run (unreachable, not SCIM, credentials refused).
+func scimEnvs(ctx context.Context, client *target.Client, files scim.DiscoveryFiles, dialects []string, authenticated bool, sc *SAMLConfig) (Envs, error) {
+	disc, err := scim.DiscoverWith(ctx, client, nil, files)
+	if err != nil {
+		var te *target.TransportError
+		if errors.As(err, &te) && te.Kind != target.KindInterrupted {
+			return Envs{}, fmt.Errorf("%w: %w", ErrUnreachable, err)
+		}
+		return Envs{}, fmt.Errorf("discovery: %w", err)
+	}
+	if disc.NotSCIM != "" {
+		return Envs{}, fmt.Errorf("%w: %s does not look like a SCIM service: %s; point --scim-url at the SCIM base URL (often …/scim/v2)", ErrNotSCIM, client.BaseURL(), disc.NotSCIM)
+	}
+	// Wrong credentials would fail every check with the same 401: say so once.
+	if probe, err := client.Do(ctx, target.Request{Method: "GET", Path: disc.Endpoint(scim.URNUser),
+		Query: map[string][]string{"count": {"1"}}}, nil); err == nil && probe.Status == 401 {
+		return Envs{}, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
+	}
+	return NewEnvs(client, disc, dialects, authenticated, sc), nil
 }
 
 // newSeed returns a random, non-zero seed.
@@ -269,4 +419,26 @@ func Cleanup(ctx context.Context, tc target.Config, ledgerPath string, w io.Writ
 		fmt.Fprintf(w, "clean-up of %s: %d deleted, %d already gone, %d failed\n", ledgerPath, rep.Deleted, rep.AlreadyGone, rep.Failed)
 	}
 	return rep, err
+}
+
+// The mock IdP's names when the harness generates its identity for the
+// embedded reference SP. The SSO URL is never contacted: the harness reads
+// SP-initiated AuthnRequests from the SP's redirect to it.
+const (
+	MockIdPEntityID = "https://mockidp.provcheck.invalid/metadata"
+	MockIdPSSOURL   = "https://mockidp.provcheck.invalid/sso"
+)
+
+// NewMockIdP generates a fresh signing identity for the mock IdP with the
+// entity ID MockIdPEntityID.
+func NewMockIdP() (*mockidp.Identity, error) {
+	return mockidp.GenerateIdentity(MockIdPEntityID, time.Now(), nil)
+}
+
+// OnOff renders a declared boolean policy as "on" or "off".
+func OnOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
 }

@@ -15,8 +15,16 @@ import (
 // patchNoContent answers every successful PATCH with 204 No Content and no
 // body, which RFC 7644 §3.5.2 allows in place of 200 with the resource.
 func patchNoContent(h http.Handler) http.Handler {
+	return withoutBody(h, http.MethodPatch, http.StatusOK, http.StatusNoContent,
+		func(r *http.Request) bool { return r.URL.Query().Has("attributes") })
+}
+
+// withoutBody answers requests of one method whose answer has status from
+// with status to, the same headers and no body; other answers, and requests
+// keep(r) says to leave alone, pass unchanged.
+func withoutBody(h http.Handler, method string, from, to int, keep func(*http.Request) bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPatch || r.URL.Query().Has("attributes") {
+		if r.Method != method || (keep != nil && keep(r)) {
 			h.ServeHTTP(w, r)
 			return
 		}
@@ -27,8 +35,8 @@ func patchNoContent(h http.Handler) http.Handler {
 				w.Header()[k] = v
 			}
 		}
-		if rec.Code == http.StatusOK {
-			w.WriteHeader(http.StatusNoContent)
+		if rec.Code == from {
+			w.WriteHeader(to)
 			return
 		}
 		w.Header().Set("Content-Type", rec.Header().Get("Content-Type"))

@@ -6,6 +6,8 @@ import (
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/provginkgo"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/target"
 )
 
@@ -27,5 +29,42 @@ var _ = Describe("the reference target", func() {
 		Target: func() target.Config {
 			return target.Config{BaseURL: ref.URL, BearerToken: ref.Token}
 		},
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(ref, true) },
 	})
+})
+
+// samlSpecs registers the SAML checks, strict, against a fresh reference
+// target started with opts whose SP trusts the mock IdP.
+func samlSpecs(opts reftarget.Options, spInitiated bool) {
+	var alt *reftarget.Running
+	provginkgo.Specs(provginkgo.Config{
+		Strict:    true,
+		Selection: suites.Selection{Run: []string{"SAML-"}},
+		Target: func() target.Config {
+			var err error
+			alt, err = reftarget.Start(opts)
+			Expect(err).NotTo(HaveOccurred())
+			DeferCleanup(alt.Close)
+			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
+		},
+		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, spInitiated) },
+	})
+}
+
+// The SAML checks pass with IdP-initiated logins too, and with the other
+// policies the reference SP can declare.
+var _ = Describe("the reference SP, IdP-initiated", func() {
+	samlSpecs(reftarget.Options{}, false)
+})
+
+var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated logins refused", func() {
+	pol := reftarget.DefaultSPPolicy()
+	pol.JITCreate, pol.SyncOnLogin, pol.AllowIdPInitiated = false, false, false
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
+})
+
+var _ = Describe("the reference SP with JIT creation on and sync off", func() {
+	pol := reftarget.DefaultSPPolicy()
+	pol.SyncOnLogin = false
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })

@@ -50,6 +50,24 @@ const (
 	CapAuth           Capability = "auth"
 )
 
+// Capabilities the SAML suites gate on: the SP contract (ACS URL, entity
+// ID, whoami oracle and an IdP identity the SP trusts), a SCIM client of
+// the same application as second oracle, and a declared JIT creation
+// policy of "on".
+const (
+	CapSAML     Capability = "saml"
+	CapSAMLSCIM Capability = "saml-scim"
+	CapJIT      Capability = "jit"
+)
+
+// Capabilities lists every capability discovery decides (those --force can
+// name), in a stable order. The SAML capabilities are not among them: they
+// follow from the SP contract the run is given, which forcing cannot supply.
+func Capabilities() []Capability {
+	return []Capability{CapUsers, CapGroups, CapEnterpriseUser, CapPatch, CapBulk, CapFilter, CapSort,
+		CapETag, CapChangePassword, CapSearch, CapMe, CapAuth}
+}
+
 // Check is one entry of the catalogue. It is a plain value; the catalogue is
 // never mutated by a run.
 type Check struct {

@@ -50,6 +50,9 @@ type Result struct {
 	Started   time.Time
 	Duration  time.Duration
 	Exchanges []Exchange
+	// Baseline is the reason of the baseline entry that lists this failure
+	// or warning as a known deviation of the target; empty otherwise.
+	Baseline string
 }
 
 // RunInfo describes one run as a whole.
@@ -60,6 +63,16 @@ type RunInfo struct {
 	Seed     uint64
 	Version  string
 	Dialect  string
+	// Baseline describes the baseline the run was judged against, if any.
+	Baseline BaselineInfo
+}
+
+// BaselineInfo names a run's baseline file, its entries whose check now
+// passes (they can go) and those past their expiry date.
+type BaselineInfo struct {
+	File    string
+	Fixed   []string
+	Expired []string
 }
 
 // Report is everything a reporter needs: the run and its results in plan order.

@@ -11,11 +11,18 @@ import (
 type Options struct {
 	// Env is handed to every check through T.Env.
 	Env any
+	// EnvFor, if set, chooses the environment of each check instead of Env,
+	// for a run of several suites (SCIM and SAML) with their own sessions.
+	EnvFor func(Check) any
 	// Has reports whether the target offers a capability, and if not why.
 	// A nil Has means every capability is present.
 	Has func(Capability) (ok bool, reason string)
 	// Force runs checks whose capabilities are missing instead of skipping them.
 	Force bool
+	// Gate, if set, says whether a check can run at all in this run (a SCIM
+	// check in a run without a SCIM target cannot); a check it refuses is
+	// skipped with the reason, also with Force.
+	Gate func(Check) (ok bool, reason string)
 	// Parallel is the number of checks run at once; below 1 means 1.
 	Parallel int
 	// Timeout bounds one check; zero means two minutes.
@@ -90,6 +97,11 @@ func baseResult(c Check, at time.Time) Result {
 // result. A panic in the check is reported as an error, never propagated.
 func RunOne(ctx context.Context, c Check, opts Options) Result {
 	start := opts.now()
+	if opts.Gate != nil {
+		if ok, why := opts.Gate(c); !ok {
+			return skippedResult(c, start, why)
+		}
+	}
 	if !opts.Force && opts.Has != nil {
 		for _, capab := range c.Requires {
 			if ok, why := opts.Has(capab); !ok {
@@ -103,7 +115,11 @@ func RunOne(ctx context.Context, c Check, opts Options) Result {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	t := NewT(cctx, c, opts.Env)
+	env := opts.Env
+	if opts.EnvFor != nil {
+		env = opts.EnvFor(c)
+	}
+	t := NewT(cctx, c, env)
 	done := make(chan struct{})
 	var panicked any
 	go func() {

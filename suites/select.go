@@ -19,6 +19,11 @@ type Selection struct {
 	// Dialects are the IdP dialects the run speaks; a check of a dialect
 	// pack (Check.Dialect) is included only for these, or when Run names it.
 	Dialects []string
+	// Shard and Shards split the selected checks deterministically for runs
+	// fanned out over several jobs: shard i of n (1 ≤ i ≤ n) keeps every
+	// n-th check of the selection, starting with the i-th. Shards 0 means
+	// no split.
+	Shard, Shards int
 }
 
 // Plan returns the checks of cat that sel selects, in catalogue order.
@@ -55,6 +60,18 @@ func Plan(cat []Check, sel Selection) ([]Check, error) {
 			continue
 		}
 		out = append(out, c)
+	}
+	if sel.Shards > 0 {
+		if sel.Shard < 1 || sel.Shard > sel.Shards {
+			return nil, fmt.Errorf("shard %d/%d: the shard number must be between 1 and %d", sel.Shard, sel.Shards, sel.Shards)
+		}
+		var part []Check
+		for i, c := range out {
+			if i%sel.Shards == sel.Shard-1 {
+				part = append(part, c)
+			}
+		}
+		out = part
 	}
 	return out, nil
 }

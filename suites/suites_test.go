@@ -172,3 +172,17 @@ func TestDiscardEvidenceFrom(t *testing.T) {
 	require.Len(t, r.Exchanges, 3)
 	assert.Equal(t, []string{"before", "a", "b"}, []string{r.Exchanges[0].URL, r.Exchanges[1].URL, r.Exchanges[2].URL})
 }
+
+func TestGateAndEnvFor(t *testing.T) {
+	c := check("X-2", Must, func(t *T) {
+		if t.Env() != "X-env" {
+			t.Fatalf("env %v", t.Env())
+		}
+	})
+	gate := func(Check) (bool, string) { return false, "no such endpoint in this run" }
+	r := RunOne(context.Background(), c, Options{Gate: gate, Force: true})
+	assert.Equal(t, Skipped, r.Status, "a gate holds even with --force")
+	assert.Equal(t, "no such endpoint in this run", r.Reason)
+	r = RunOne(context.Background(), c, Options{Env: "other", EnvFor: func(c Check) any { return c.ID[:1] + "-env" }})
+	assert.Equal(t, Passed, r.Status, r.Reason)
+}

@@ -20,8 +20,8 @@ type DialectVerdict struct {
 }
 
 // DialectVerdicts returns a verdict for each dialect the run spoke
-// (RunInfo.Dialect, comma-separated). The rfc verdict counts the checks
-// outside any dialect pack; another dialect's counts its pack and the
+// (RunInfo.Dialect, comma-separated). The rfc verdict counts the SCIM checks
+// outside any dialect pack (not the SAML checks, labelled SAMLLabel); another dialect's counts its pack and the
 // checks labelled dialect:<name> (shapes that IdP sends).
 func DialectVerdicts(rep Report) []DialectVerdict {
 	var out []DialectVerdict
@@ -56,7 +56,14 @@ func (v DialectVerdict) Status() Status {
 	return Passed
 }
 
+// SAMLLabel marks the checks of a SAML SP. The dialects are SCIM request
+// shapes, so these checks speak for none of them.
+const SAMLLabel = "protocol:saml"
+
 func speaksFor(labels []string, d string) bool {
+	if slices.Contains(labels, SAMLLabel) {
+		return false
+	}
 	packed := slices.ContainsFunc(labels, func(l string) bool { return strings.HasPrefix(l, "pack:") })
 	if d == "rfc" {
 		return !packed

@@ -19,6 +19,7 @@ func TestDialectVerdicts(t *testing.T) {
 			res("SCIM-ENTRA-010", Warning, "pack:entra", "dialect:entra"),
 			res("SCIM-OKTA-001", Passed, "pack:okta", "dialect:okta"),
 			res("SCIM-OKTA-002", Error, "pack:okta", "dialect:okta"),
+			res("SAML-JIT-005", Failed, "area:jit", SAMLLabel),
 		},
 	}
 	v := DialectVerdicts(rep)

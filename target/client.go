@@ -109,6 +109,7 @@ type Client struct {
 	extra     http.Header
 	oauth     *oauthSource
 	lim       *limiter
+	maxRPS    float64
 	red       *redactor
 	tr        *transcript
 
@@ -164,6 +165,7 @@ func New(cfg Config) (*Client, error) {
 		return nil, fmt.Errorf("max rps %v: must be 0 (unlimited) or positive", cfg.MaxRPS)
 	}
 	c.lim = newLimiter(cfg.MaxRPS)
+	c.maxRPS = cfg.MaxRPS
 	if c.runID == "" {
 		b := make([]byte, 3)
 		_, _ = rand.Read(b)
@@ -306,6 +308,9 @@ func validHeaderName(k string) bool {
 
 // BaseURL returns the SCIM base URL, without a trailing slash.
 func (c *Client) BaseURL() string { return c.baseStr }
+
+// MaxRPS is the configured request rate limit; 0 means none.
+func (c *Client) MaxRPS() float64 { return c.maxRPS }
 
 // RunID returns the run-unique marker.
 func (c *Client) RunID() string { return c.runID }
@@ -745,4 +750,19 @@ func (c *Client) redactURL(u *url.URL) string {
 // a bearer token, basic credentials or an OAuth client.
 func (c Config) HasCredentials() bool {
 	return c.BearerToken != "" || c.BasicUser != "" || c.OAuth != nil
+}
+
+// Record hands an exchange the client did not send itself (a request of
+// another endpoint of the same application, such as a SAML login) to rec
+// and the transcript, with the client's secrets redacted, so the
+// transcript holds every exchange of the run.
+func (c *Client) Record(rec Recorder, ex suites.Exchange) error {
+	sc := c.red.forExchange(nil, nil)
+	ex.URL, ex.RequestBody, ex.ResponseBody, ex.Error = sc.str(ex.URL), sc.str(ex.RequestBody), sc.str(ex.ResponseBody), sc.str(ex.Error)
+	for _, h := range []map[string]string{ex.RequestHeaders, ex.ResponseHeaders} {
+		for k, v := range h {
+			h[k] = sc.str(v)
+		}
+	}
+	return c.emit(rec, ex)
 }

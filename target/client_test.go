@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/provcheck/provcheck/suites"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -202,4 +203,18 @@ func TestResponseJSON(t *testing.T) {
 	require.NoError(t, err)
 	_, err = r.Object()
 	assert.ErrorContains(t, err, "with more after it")
+}
+
+func TestRecordWritesForeignExchangesRedacted(t *testing.T) {
+	var tr syncBuffer
+	c, err := New(Config{BaseURL: "http://127.0.0.1:1/scim/v2", BearerToken: "tok-secret-1", Transcript: &tr})
+	require.NoError(t, err)
+	rec := &recorder{}
+	require.NoError(t, c.Record(rec, suites.Exchange{Method: "POST", URL: "http://127.0.0.1:1/saml/acs",
+		RequestBody: "SAMLResponse with tok-secret-1", RequestHeaders: map[string]string{"X": "tok-secret-1"}, Status: 303}))
+	require.Len(t, rec.all(), 1)
+	assert.NotContains(t, rec.all()[0].RequestBody, "tok-secret-1")
+	assert.NotContains(t, rec.all()[0].RequestHeaders["X"], "tok-secret-1")
+	assert.Contains(t, tr.String(), `"url":"http://127.0.0.1:1/saml/acs"`)
+	assert.NotContains(t, tr.String(), "tok-secret-1")
 }

@@ -2,6 +2,7 @@ package target
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -217,7 +218,18 @@ func (c *Client) track(um string, u *url.URL, resp *Response) error {
 		obj := jsonObject(resp.Body)
 		id := idString(obj["id"])
 		if id == "" {
-			return nil
+			// RFC 7644 §3.3: the body SHOULD (not MUST) hold the resource;
+			// a 201 without one still names it in Location.
+			loc, ok := c.ownLocation(u, resp.Header.Get("Location"), "")
+			if !ok {
+				return nil
+			}
+			lu, _ := url.Parse(loc)
+			ls, _ := c.rel(lu)
+			if len(ls) != 2 || !strings.EqualFold(ls[0], segs[0]) {
+				return nil
+			}
+			return c.record(segs[0], ls[1], loc, u)
 		}
 		return c.record(segs[0], id, c.locationFor(resp, u, obj, segs[0], id), u)
 	case um == http.MethodPut && resp.Status == http.StatusCreated:
@@ -437,3 +449,63 @@ func idString(v any) string {
 	}
 	return ""
 }
+
+// Adopt records in the ledger a resource this run caused to exist without
+// creating it through the client, such as the account a SAML JIT login
+// created, so the guard lets the run change and delete it and the clean-up
+// removes it. marker is the identifier the run invented for it (the NameID,
+// userName or email it sent): it must contain the run ID, and the resource,
+// read back with GET /<typ>/<id>, must carry it as a value of userName,
+// externalId or an email. Anything else is refused, so Adopt never hands
+// the run a resource it did not cause. Adopting a resource already in the
+// ledger is a no-op.
+func (c *Client) Adopt(ctx context.Context, typ, id, marker string, rec Recorder) error {
+	if id == "" || typ == "" || strings.ContainsAny(typ+id, "/?#") {
+		return fmt.Errorf("adopt %s/%s: not a resource type and id", typ, id)
+	}
+	if !strings.Contains(strings.ToLower(marker), strings.ToLower(c.runID)) {
+		return fmt.Errorf("adopt %s/%s: marker %q does not carry the run ID %s (provcheck adopts only what this run caused)", typ, id, marker, c.runID)
+	}
+	path := "/" + url.PathEscape(typ) + "/" + url.PathEscape(id)
+	if c.Owns(path) {
+		return nil
+	}
+	resp, err := c.Do(ctx, Request{Method: http.MethodGet, Path: path}, rec)
+	if err != nil {
+		return fmt.Errorf("adopt %s/%s: %w", typ, id, err)
+	}
+	if resp.Status != http.StatusOK {
+		return fmt.Errorf("adopt %s/%s: GET answered %d", typ, id, resp.Status)
+	}
+	obj := jsonObject(resp.Body)
+	if idString(obj["id"]) != id || !carries(obj, marker) {
+		return fmt.Errorf("adopt %s/%s: the resource does not carry %q in userName, externalId or emails; not adopted", typ, id, marker)
+	}
+	u, err := c.resolve(path, nil)
+	if err != nil {
+		return err
+	}
+	return c.record(typ, id, c.locationFor(resp, u, obj, typ, id), u)
+}
+
+// carries reports whether a SCIM user has marker as its userName,
+// externalId or one of its email values.
+func carries(obj map[string]any, marker string) bool {
+	for _, k := range []string{"userName", "externalId"} {
+		if s, ok := obj[k].(string); ok && s == marker {
+			return true
+		}
+	}
+	emails, _ := obj["emails"].([]any)
+	for _, e := range emails {
+		m, _ := e.(map[string]any)
+		if s, ok := m["value"].(string); ok && strings.EqualFold(s, marker) {
+			return true
+		}
+	}
+	return false
+}
+
+// Transport returns the client's HTTP transport (its TLS settings), for
+// requests to other endpoints of the same application, such as its SAML SP.
+func (c *Client) Transport() http.RoundTripper { return c.hc.Transport }

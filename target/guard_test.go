@@ -226,3 +226,69 @@ func TestTranscriptFailureKeepsLedger(t *testing.T) {
 	assert.Contains(t, err.Error(), "transcript: cannot write the exchange POST "+f.url()+"/Users: disk full")
 	assert.Len(t, c.Ledger().Live(), 1, "the created resource is recorded all the same")
 }
+
+func TestAdoptRecordsOnlyWhatCarriesTheRunMarker(t *testing.T) {
+	f := newFakeSCIM(t)
+	c, _ := newTestClient(t, Config{BaseURL: f.url(), RunID: "pcadopt01"})
+	ctx := context.Background()
+	// Accounts created behind the client's back, as a JIT login does.
+	f.mu.Lock()
+	mineLoc, mine := f.create("Users", map[string]any{"userName": "someone", "externalId": "n1-pcadopt01-ab"})
+	_, byEmail := f.create("Users", map[string]any{"userName": "x", "emails": []any{map[string]any{"value": "J@pcadopt01.example"}}})
+	_, other := f.create("Users", map[string]any{"userName": "admin"})
+	f.mu.Unlock()
+
+	err := c.Adopt(ctx, "Users", other["id"].(string), "admin", nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "does not carry the run ID")
+	err = c.Adopt(ctx, "Users", other["id"].(string), "n1-pcadopt01-ab", nil)
+	require.Error(t, err, "the marker must be on the resource")
+	assert.Contains(t, err.Error(), "not adopted")
+	require.Error(t, c.Adopt(ctx, "Users", "999", "n1-pcadopt01-ab", nil), "a missing resource")
+	require.Error(t, c.Adopt(ctx, "Users/../Groups", "1", "n1-pcadopt01-ab", nil))
+	assert.Empty(t, c.Ledger().Live())
+
+	require.NoError(t, c.Adopt(ctx, "Users", mine["id"].(string), "n1-pcadopt01-ab", nil))
+	require.NoError(t, c.Adopt(ctx, "Users", mine["id"].(string), "n1-pcadopt01-ab", nil), "twice is a no-op")
+	require.NoError(t, c.Adopt(ctx, "Users", byEmail["id"].(string), "j@pcadopt01.example", nil))
+	live := c.Ledger().Live()
+	require.Len(t, live, 2)
+	assert.Equal(t, mineLoc, live[0].Location)
+	assert.True(t, c.Owns("/Users/"+mine["id"].(string)))
+	assert.False(t, c.Owns("/Users/"+other["id"].(string)))
+
+	rep, err := c.Cleanup(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 2, rep.Deleted)
+	assert.Empty(t, c.Ledger().Live())
+}
+
+// A 201 without a body (RFC 7644 §3.3 only says the body SHOULD hold the
+// resource) is recorded from its Location header when that names one
+// resource of the same type below the base URL.
+func TestCreatedWithoutBodyRecordedFromLocation(t *testing.T) {
+	var loc string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", loc)
+		w.WriteHeader(201)
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, Config{BaseURL: srv.URL + "/scim/v2"})
+	post := func() {
+		t.Helper()
+		_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/Users", Body: map[string]any{"userName": "x"}}, nil)
+		require.NoError(t, err)
+	}
+	loc = "/scim/v2/Users/u-1"
+	post()
+	live := c.Ledger().Live()
+	require.Len(t, live, 1)
+	assert.Equal(t, srv.URL+"/scim/v2/Users/u-1", live[0].Location)
+	assert.Equal(t, "u-1", live[0].ID)
+
+	for _, bad := range []string{"", srv.URL + "/scim/v2/Users", srv.URL + "/scim/v2/Groups/g-1", "https://elsewhere.example/scim/v2/Users/u-2", "/scim/v2/Users/u-3/extra"} {
+		loc = bad
+		post()
+		assert.Len(t, c.Ledger().Live(), 1, "Location %q must not be recorded", bad)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"flag"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -259,4 +260,189 @@ func TestBenchWritesMeasurements(t *testing.T) {
 	code, _, stderr = run(t, "bench", "--iterations", "0")
 	assert.Equal(t, exitUsage, code)
 	oneLine(t, stderr)
+}
+
+func TestRunWithBaseline(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"run", "--fault", "no-uniqueness", "--run", "SCIM-USERS-008,SCIM-USERS-001", "--out", dir}
+	code, _, stderr := run(t, args...)
+	require.Equal(t, exitFailed, code, stderr)
+
+	// provcheck baseline turns the report into a baseline file.
+	base := filepath.Join(dir, "baseline.yaml")
+	code, stdout, stderr := run(t, "baseline", "--report", filepath.Join(dir, "report.json"), "--out", base)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "1 known deviations written")
+	data, err := os.ReadFile(base)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), "id: SCIM-USERS-008")
+
+	// With it the same run passes, and says what it excused.
+	code, _, stderr = run(t, append(args, "--baseline", base)...)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "Known deviations, excused by the baseline (1)")
+	var rep struct {
+		Run struct {
+			Baseline struct{ File string } `json:"baseline"`
+		} `json:"run"`
+		Checks []struct {
+			ID, Status, Baseline string
+		} `json:"checks"`
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(b, &rep))
+	assert.Equal(t, base, rep.Run.Baseline.File)
+	for _, c := range rep.Checks {
+		if c.ID == "SCIM-USERS-008" {
+			assert.Equal(t, "failed", c.Status, "the status stays what it was")
+			assert.NotEmpty(t, c.Baseline)
+		}
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(junit), `<skipped message="known deviation (baseline)`)
+
+	// Without the fault the check passes: the entry can go.
+	code, _, stderr = run(t, "run", "--run", "SCIM-USERS-008", "--out", dir, "--baseline", base)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "Passing now, remove from the baseline (1): SCIM-USERS-008")
+
+	// A bad baseline is one line and nothing is written.
+	bad := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("entries:\n  - {id: SCIM-NOPE-001, reason: x}\n"), 0o644))
+	out2 := filepath.Join(t.TempDir(), "out")
+	code, _, stderr = run(t, "run", "--baseline", bad, "--out", out2)
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "SCIM-NOPE-001 names no check")
+	assert.NoDirExists(t, out2)
+	code, _, stderr = run(t, "baseline", "--report", filepath.Join(dir, "missing.json"))
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}
+
+func TestShardsMergeIntoOneReport(t *testing.T) {
+	dir := t.TempDir()
+	ref, err := reftarget.Start(reftarget.Options{Faults: []reftarget.Fault{reftarget.FaultNoUniqueness}})
+	require.NoError(t, err)
+	defer ref.Close()
+	sel := "SCIM-DISC,SCIM-USERS-00?"
+	var files []string
+	for _, sh := range []string{"1/2", "2/2"} {
+		out := filepath.Join(dir, strings.ReplaceAll(sh, "/", "-of-"))
+		code, _, stderr := run(t, "run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--run", sel, "--shard", sh, "--out", out)
+		require.Equal(t, exitFailed, code, "SCIM-USERS-008 is in one shard and fails: %s", stderr)
+		files = append(files, filepath.Join(out, "report.json"))
+	}
+	_, listed, _ := run(t, "list", "--run", sel)
+	var order []string
+	for _, l := range strings.Split(listed, "\n") {
+		if strings.HasPrefix(l, "SCIM-") {
+			order = append(order, strings.Fields(l)[0])
+		}
+	}
+	want := len(order)
+
+	merged := filepath.Join(dir, "merged")
+	code, stdout, stderr := run(t, append([]string{"merge", "--out", merged}, files...)...)
+	require.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stdout, fmt.Sprintf("%d checks", want))
+	b, err := os.ReadFile(filepath.Join(merged, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Checks []struct{ ID string } `json:"checks"`
+	}
+	require.NoError(t, json.Unmarshal(b, &rep))
+	var ids []string
+	for _, c := range rep.Checks {
+		ids = append(ids, c.ID)
+	}
+	assert.Equal(t, order, ids, "every selected check once, in catalogue order")
+
+	// The same shard twice is refused in one line.
+	code, _, stderr = run(t, "merge", "--out", merged, files[0], files[0])
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, "is in report 1 and in report 2")
+	code, _, stderr = run(t, "run", "--shard", "3/2")
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}
+
+func TestCompareWritesTheMatrix(t *testing.T) {
+	dir := t.TempDir()
+	good, bad := filepath.Join(dir, "good"), filepath.Join(dir, "bad")
+	sel := "SCIM-USERS-00?,SCIM-ENTRA-009"
+	code, _, stderr := run(t, "run", "--dialect", "entra", "--run", sel, "--out", good)
+	require.Equal(t, exitOK, code, stderr)
+	code, _, stderr = run(t, "run", "--dialect", "entra", "--run", sel, "--fault", "remove-value-list-all", "--out", bad)
+	require.Equal(t, exitFailed, code, stderr)
+
+	out := filepath.Join(dir, "cmp")
+	code, stdout, stderr := run(t, "compare", filepath.Join(good, "report.json"), "vendor-b="+filepath.Join(bad, "report.json"), "--out", out)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "good: works with entra; no check fails")
+	assert.Contains(t, stdout, "vendor-b: breaks with entra; fails dialect (1)")
+	for _, f := range []string{"compare.html", "compare.json"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+
+	code, _, stderr = run(t, "compare", "--out", out, filepath.Join(good, "report.json"), filepath.Join(good, "report.json"))
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	assert.Contains(t, stderr, `two reports are named "good"`)
+}
+
+func TestForceAndDiscoveryFiles(t *testing.T) {
+	ref, err := reftarget.Start(reftarget.Options{NoSort: true})
+	require.NoError(t, err)
+	defer ref.Close()
+	dir := t.TempDir()
+	status := func(args ...string) (int, map[string]string) {
+		t.Helper()
+		out := filepath.Join(dir, "out")
+		code, _, stderr := run(t, append([]string{"run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--out", out}, args...)...)
+		b, err := os.ReadFile(filepath.Join(out, "report.json"))
+		require.NoError(t, err, stderr)
+		var rep struct {
+			Checks []struct{ ID, Status string } `json:"checks"`
+		}
+		require.NoError(t, json.Unmarshal(b, &rep))
+		st := map[string]string{}
+		for _, c := range rep.Checks {
+			st[c.ID] = c.Status
+		}
+		return code, st
+	}
+	sel := []string{"--run", "SCIM-SORT-001,SCIM-ETAG-001"}
+
+	code, st := status(sel...)
+	assert.Equal(t, exitOK, code)
+	assert.Equal(t, "skipped", st["SCIM-SORT-001"], "sort is not advertised")
+
+	// --force=sort runs the sort check (and this target ignores sortBy).
+	code, st = status(append(sel, "--force=sort")...)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "failed", st["SCIM-SORT-001"])
+	assert.Equal(t, "passed", st["SCIM-ETAG-001"], "only sort was forced")
+
+	// A local ServiceProviderConfig stands in for the target's.
+	spc := filepath.Join(dir, "spc.json")
+	require.NoError(t, os.WriteFile(spc, []byte(`{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+		"patch":{"supported":true},"bulk":{"supported":false},"filter":{"supported":true,"maxResults":100},
+		"changePassword":{"supported":false},"sort":{"supported":true},"etag":{"supported":false},
+		"authenticationSchemes":[{"type":"oauthbearertoken","name":"Bearer","description":"b"}]}`), 0o644))
+	code, st = status(append(sel, "--spc-file", spc)...)
+	assert.Equal(t, exitFailed, code)
+	assert.Equal(t, "failed", st["SCIM-SORT-001"], "the file says sort is supported")
+	assert.Equal(t, "skipped", st["SCIM-ETAG-001"], "the file says ETags are not")
+
+	for _, bad := range [][]string{{"--spc-file", filepath.Join(dir, "missing.json")}, {"--force=sorting"}} {
+		out := filepath.Join(t.TempDir(), "out")
+		code, _, stderr := run(t, append([]string{"run", "--scim-url", ref.URL, "--scim-token", ref.Token, "--out", out}, bad...)...)
+		assert.Equal(t, exitUsage, code, bad)
+		oneLine(t, stderr)
+		assert.NoDirExists(t, out, "nothing written for %v", bad)
+	}
 }

@@ -318,7 +318,7 @@ func (s *Server) execBulkOp(op bulkOp, created map[string]string, base string, l
 	}
 	res["status"] = strconv.Itoa(o.status)
 	res["location"] = o.res.location(base)
-	res["version"] = o.res.etag()
+	res["version"] = o.etag()
 	return res
 }
 

@@ -144,15 +144,33 @@ func schemaBody(sc *schema, base string) map[string]any {
 func (s *Server) schemaResources(base string) []any {
 	var out []any
 	for _, sc := range s.publishedSchemas() {
-		out = append(out, schemaBody(sc, base))
+		out = append(out, s.schemaOut(sc, base))
 	}
 	return out
+}
+
+// schemaOut is schemaBody with FaultSimpleSubAttributes applied.
+func (s *Server) schemaOut(sc *schema, base string) map[string]any {
+	body := schemaBody(sc, base)
+	if sc == schemaUser && s.has(FaultSimpleSubAttributes) {
+		attrs := make([]*attribute, len(sc.Attributes))
+		for i, a := range sc.Attributes {
+			attrs[i] = a
+			if a.Name == "userName" {
+				c := *a
+				c.SubAttributes = []*attribute{{Name: "value", Type: typeString, Mutability: mutReadWrite, Returned: retDefault, Uniqueness: uniquenessNone}}
+				attrs[i] = &c
+			}
+		}
+		body["attributes"] = attrs
+	}
+	return body
 }
 
 func (s *Server) schemaResource(base, id string) (map[string]any, *scimError) {
 	for _, sc := range s.publishedSchemas() {
 		if strings.EqualFold(sc.ID, id) {
-			return schemaBody(sc, base), nil
+			return s.schemaOut(sc, base), nil
 		}
 	}
 	return nil, notFound("schema %s not found", id)

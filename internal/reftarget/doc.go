@@ -1,5 +1,6 @@
 // Package reftarget is provcheck's reference target: an in-memory SCIM 2.0
-// service provider that follows RFC 7643 and RFC 7644, with switchable faults.
+// service provider that follows RFC 7643 and RFC 7644, and a SAML SP with JIT
+// provisioning on the same accounts, with switchable faults.
 //
 // The harness must pass against it with zero failures, so where the RFCs
 // leave a choice the server takes the most standard one. It is also the
@@ -36,6 +37,10 @@
 //     the password is not kept readable;
 //   - values of a multi-valued attribute with the same (type, value) pair are
 //     merged into one (RFC 7643 §2.4 SHOULD NOT return a pair twice);
+//   - a request body sent as anything but application/scim+json or
+//     application/json gets 415; JSON extensions (comments, trailing commas,
+//     a byte order mark, text after the value) are refused with 400
+//     invalidSyntax, and JSON nested deeper than 10000 levels too;
 //   - single resources carry ETag, Location and Content-Location (equal to
 //     meta.location, RFC 7643 §3.1);
 //   - joining or leaving a group changes the user's meta.version and
@@ -58,6 +63,33 @@
 //     operation after the POST it needs; circular references are resolved by
 //     creating one resource without the references it cannot resolve yet and
 //     completing it once the others exist (409 if that fails).
+//
+// Under SPPath ("/saml") the same Server is a SAML 2.0 service provider with
+// just-in-time provisioning, built on gosaml2, whose accounts are the SCIM
+// Users above: /saml/metadata, /saml/acs (HTTP-POST), /saml/login
+// (SP-initiated, HTTP-Redirect) and /saml/whoami (the session's account as
+// JSON). It trusts one IdP (Options.IdP or Server.TrustIdP) and declares a
+// policy (SPPolicy: JIT creation, sync on login, IdP-initiated allowed,
+// clock skew). Its choices:
+//
+//   - exactly one assertion, signed (or in a signed response) by the
+//     trusted IdP, with Conditions and every AudienceRestriction holding,
+//     a Destination on a signed response, the same InResponseTo on the
+//     response and the bearer confirmation; InResponseTo names a pending
+//     AuthnRequest of this SP (used once), or is empty when IdP-initiated
+//     login is allowed; assertion IDs are remembered until they expire
+//     (replay cache);
+//   - the identity key is (Issuer, NameID value), byte-exact (rule R1);
+//     a transient NameID is refused; an unlinked key is linked to the one
+//     SCIM user whose externalId is the NameID (R7), else a new account is
+//     created (userName = externalId = NameID, email, givenName, sn), all
+//     under the store's lock, so concurrent first logins create one
+//     account (R5); an inactive account is refused, and nothing about
+//     accounts changes on a refusal (R6);
+//   - an email another account holds never links (rule R4): a new NameID
+//     asserting it is refused, with no account created, and sync does not
+//     copy it into the login's account;
+//   - with sync on, email and name are updated at every later login.
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

@@ -27,6 +27,9 @@ type scimError struct {
 	detail   string
 	// malformed marks a body that is not JSON at all (for FaultMalformedJSON500).
 	malformed bool
+	// plain writes the error as text/plain instead of a SCIM error (for
+	// faults that mimic a framework's default error page).
+	plain bool
 }
 
 func (e *scimError) Error() string {
@@ -86,6 +89,12 @@ func (s *Server) writeError(w http.ResponseWriter, e *scimError) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte("not found"))
+		return
+	}
+	if e.plain {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte(e.detail))
 		return
 	}
 	s.writeJSON(w, status, s.errorBody(e))

@@ -92,6 +92,29 @@ const (
 	FaultSortDescendingIgnored   Fault = "sort-descending-ignored"
 	FaultPatchAfterPutClears     Fault = "patch-after-put-clears-title"
 	FaultDeletedStillFiltered    Fault = "deleted-still-filtered"
+
+	// Faults of the SAML SP's JIT provisioning.
+	FaultJITMatchOnEmail       Fault = "jit-match-on-email"
+	FaultJITDuplicateOnLogin   Fault = "jit-duplicate-on-login"
+	FaultJITIgnoresInactive    Fault = "jit-ignores-inactive"
+	FaultJITNoSync             Fault = "jit-no-sync"
+	FaultJITIgnoresExternalID  Fault = "jit-ignores-externalid"
+	FaultJITCreateRace         Fault = "jit-create-race"
+	FaultRacePatchLostUpdate   Fault = "patch-lost-update"
+	FaultIfMatchRace           Fault = "if-match-race"
+	FaultRobustDeepNesting500  Fault = "deep-nesting-500"
+	FaultRobustUserNameType500 Fault = "username-type-500"
+	FaultRobustContentType500  Fault = "content-type-500"
+	FaultRobustPatchPath500    Fault = "patch-path-bracket-500"
+	FaultRobustNULDrop         Fault = "nul-drops-connection"
+	FaultDeletedNameConflict   Fault = "deleted-name-conflict"
+	FaultSchemasDuplicated     Fault = "schemas-duplicated"
+	FaultExternalIDInvented    Fault = "externalid-invented"
+	FaultPatchAddNoValue       Fault = "patch-add-no-value"
+	FaultUnknownParam400       Fault = "unknown-param-400"
+	FaultContentLocationOff    Fault = "content-location-mismatch"
+	FaultSimpleSubAttributes   Fault = "simple-subattributes"
+	FaultThrottleNoRetryAfter  Fault = "throttle-no-retry-after"
 )
 
 // FaultInfo describes one fault.
@@ -180,6 +203,27 @@ var faultInfos = []FaultInfo{
 	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
 	{FaultPatchAfterPutClears, "the first PATCH of a user after a PUT also removes its title, unless the PATCH sets it"},
 	{FaultDeletedStillFiltered, "a deleted user is still returned by filters that name an attribute other than userName or id (a stale secondary index)"},
+	{FaultJITMatchOnEmail, "the SP finds the account of a login by the asserted email before the NameID (account takeover by email)"},
+	{FaultJITDuplicateOnLogin, "the SP creates a new account at every login instead of finding the NameID's account"},
+	{FaultJITIgnoresInactive, "the SP logs in to an account with active=false"},
+	{FaultJITNoSync, "the SP declares attribute sync on login but never updates an existing account"},
+	{FaultJITIgnoresExternalID, "the SP does not link a SCIM-provisioned user whose externalId is the NameID and creates a second account"},
+	{FaultJITCreateRace, "the SP's find-or-create at first login is not atomic: concurrent first logins create several accounts"},
+	{FaultRacePatchLostUpdate, "PATCH reads the resource, releases the lock, then writes its copy back: concurrent PATCHes lose each other's changes"},
+	{FaultIfMatchRace, "PUT and PATCH check If-Match, release the lock, then write: concurrent writes with the same version all succeed"},
+	{FaultRobustDeepNesting500, "a request body nested deeper than 1000 levels answers 500 (the decoder's stack overflows)"},
+	{FaultRobustUserNameType500, "a userName given as a JSON array or object answers 500 instead of 400"},
+	{FaultRobustContentType500, "a request body sent as text/plain, XML or a form answers 500 with a plain-text body instead of 415"},
+	{FaultRobustNULDrop, "a request body with an escaped NUL character (\\u0000) makes the server close the connection without an answer"},
+	{FaultRobustPatchPath500, "a PATCH path with an unbalanced \"[\" or \"]\" answers 500 instead of 400 invalidPath"},
+	{FaultDeletedNameConflict, "the userName of a deleted user stays taken: creating it again answers 409"},
+	{FaultSchemasDuplicated, "resources list their core schema URN twice in \"schemas\""},
+	{FaultExternalIDInvented, "a user created without externalId gets one from the server (a copy of its id)"},
+	{FaultPatchAddNoValue, "a PATCH add without \"value\" is accepted (200) and ignored"},
+	{FaultUnknownParam400, "list requests with a query parameter the server does not know answer 400"},
+	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
+	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
+	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -286,6 +287,53 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultThrottleNoRetryAfter: func(c *client) bool {
+		for range 20 {
+			if r := c.do("GET", "/ServiceProviderConfig", nil); r.code == http.StatusTooManyRequests && r.header.Get("Retry-After") == "" {
+				return false
+			}
+		}
+		return true
+	},
+	FaultUnknownParam400: func(c *client) bool {
+		return c.do("GET", "/Users?pcUnknown=1", nil).code == http.StatusOK
+	},
+	FaultContentLocationOff: func(c *client) bool {
+		r := c.do("POST", "/Users", user("cl"))
+		return r.header.Get("Content-Location") == r.str("meta.location")
+	},
+	FaultSimpleSubAttributes: func(c *client) bool {
+		for _, a := range c.do("GET", "/Schemas/"+uriUser, nil).body["attributes"].([]any) {
+			if m := a.(map[string]any); m["name"] == "userName" && m["subAttributes"] != nil {
+				return false
+			}
+		}
+		return true
+	},
+	FaultDeletedNameConflict: func(c *client) bool {
+		id := c.createUser(user("again"))
+		c.do("DELETE", "/Users/"+id, nil)
+		return c.do("POST", "/Users", user("again")).code == http.StatusCreated
+	},
+	FaultSchemasDuplicated: func(c *client) bool {
+		id := c.createUser(user("schemas"))
+		seen := map[any]bool{}
+		for _, s := range c.do("GET", "/Users/"+id, nil).body["schemas"].([]any) {
+			if seen[s] {
+				return false
+			}
+			seen[s] = true
+		}
+		return true
+	},
+	FaultExternalIDInvented: func(c *client) bool {
+		id := c.createUser(user("noext"))
+		return c.do("GET", "/Users/"+id, nil).body["externalId"] == nil
+	},
+	FaultPatchAddNoValue: func(c *client) bool {
+		id := c.createUser(user("novalue"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "nickName", nil))).code == http.StatusBadRequest
+	},
 	FaultInactiveHidden: func(c *client) bool {
 		c.createUser(user("sleeper", "active", false))
 		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "sleeper"`), nil).resources()) == 1
@@ -430,6 +478,128 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.createUser(user("b"))
 		return assert.ObjectsAreEqual([]string{"c", "b", "a"}, c.do("GET", "/Users?sortBy=userName&sortOrder=descending", nil).names())
 	},
+	FaultJITMatchOnEmail: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		again, code := login(c.t, c.s, "p-attacker", AttrEmail, "v@example.com")
+		return victim.whoamiID() != "" && (code != 303 || again.whoamiID() != victim.whoamiID())
+	},
+	FaultJITDuplicateOnLogin: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		first, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		second, _ := login(c.t, c.s, "p-dup", AttrEmail, "d@example.com")
+		return first.whoamiID() != "" && first.whoamiID() == second.whoamiID() && userCount(c.s) == 1
+	},
+	FaultJITIgnoresInactive: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		b, _ := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		id := b.whoamiID()
+		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "active", false)))
+		again, code := login(c.t, c.s, "p-inactive", AttrEmail, "i@example.com")
+		return id != "" && code == 403 && again.whoamiID() == ""
+	},
+	FaultJITNoSync: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		login(c.t, c.s, "p-sync", AttrEmail, "old@example.com")
+		b, _ := login(c.t, c.s, "p-sync", AttrEmail, "new@example.com")
+		who, _ := b.whoami()
+		return who["email"] == "new@example.com"
+	},
+	FaultJITCreateRace: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		var encoded []string
+		for range 6 {
+			encoded = append(encoded, signedResponse(c.t, assertion{nameID: "p-race", attrs: [][2]string{{AttrEmail, "r@example.com"}}}))
+		}
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for _, enc := range encoded {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				newBrowser(c.t, c.s).post(enc)
+			}()
+		}
+		close(start)
+		wg.Wait()
+		return userCount(c.s) == 1
+	},
+	FaultJITIgnoresExternalID: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		id := c.createUser(user("p-scim", "externalId", "p-ext"))
+		b, _ := login(c.t, c.s, "p-ext", AttrEmail, "e@example.com")
+		return b.whoamiID() == id && userCount(c.s) == 1
+	},
+	FaultRacePatchLostUpdate: func(c *client) bool {
+		ids := make([]string, 10)
+		for i := range ids {
+			ids[i] = c.createUser(user("lost" + strconv.Itoa(i)))
+		}
+		gid := c.createGroup(group("lost"))
+		raceParallel(len(ids), func(i int) {
+			c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": ids[i]}})))
+		})
+		members, _ := c.do("GET", "/Groups/"+gid, nil).body["members"].([]any)
+		return len(members) == len(ids)
+	},
+	FaultIfMatchRace: func(c *client) bool {
+		r := c.do("POST", "/Users", user("imr"))
+		id, v := r.str("id"), r.str("meta.version")
+		var mu sync.Mutex
+		ok := 0
+		raceParallel(10, func(i int) {
+			if c.do("PUT", "/Users/"+id, user("imr", "title", strconv.Itoa(i)), "If-Match: "+v).code == http.StatusOK {
+				mu.Lock()
+				ok++
+				mu.Unlock()
+			}
+		})
+		return ok == 1
+	},
+	FaultRobustDeepNesting500: func(c *client) bool {
+		deep := strings.Repeat("[", 1500) + strings.Repeat("]", 1500)
+		r := c.do("POST", "/Users", `{"schemas":["`+uriUser+`"],"userName":"deep","unknownDeep":`+deep+`}`)
+		return r.code == http.StatusCreated
+	},
+	FaultRobustUserNameType500: func(c *client) bool {
+		return c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "userName": []any{"a"}}).code == 400 &&
+			c.do("POST", "/Users", map[string]any{"schemas": []any{uriUser}, "userName": map[string]any{"value": "a"}}).code == 400
+	},
+	FaultRobustContentType500: func(c *client) bool {
+		r := c.do("POST", "/Users", `{"schemas":["`+uriUser+`"],"userName":"ct"}`, "Content-Type: text/plain")
+		return r.code == http.StatusUnsupportedMediaType && r.body != nil && assert.ObjectsAreEqual([]any{uriError}, r.body["schemas"])
+	},
+	FaultRobustNULDrop: func(c *client) (answered bool) {
+		defer func() {
+			if p := recover(); p != nil {
+				answered = false // the handler aborted: the connection is dropped
+			}
+		}()
+		return c.do("POST", "/Users", user("nul", "displayName", "a\x00b")).code == http.StatusCreated
+	},
+	FaultRobustPatchPath500: func(c *client) bool {
+		id := c.createUser(user("ppb"))
+		return c.do("PATCH", "/Users/"+id, patchBody(op("replace", `emails[type eq "work"`, "x"))).code == 400 &&
+			c.do("PATCH", "/Users/"+id, patchBody(op("replace", `userName]`, "x"))).code == 400
+	},
+}
+
+// raceParallel runs f(0) … f(n-1) at once, each in its own goroutine, released
+// together, and waits for all.
+func raceParallel(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f(i)
+		}()
+	}
+	close(start)
+	wg.Wait()
 }
 
 func TestFaults(t *testing.T) {
@@ -456,8 +626,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedStillFiltered},
-		FaultStaleLastModified:     {FaultETagIgnored},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict, FaultDeletedStillFiltered},
+		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
 		FaultProjectionIgnored:     {FaultGroupExcludedMembers},
@@ -467,6 +637,10 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultBulkNoBulkID:          {},
 		FaultSortDescendingIgnored: {FaultSortIgnored},
 		FaultSortIgnored:           {FaultSortDescendingIgnored},
+		FaultJITDuplicateOnLogin:   {FaultJITIgnoresExternalID, FaultJITIgnoresInactive, FaultJITCreateRace},
+		FaultWrongTypeAccepted:     {FaultRobustUserNameType500},
+		FaultStaleLastModified:     {FaultETagIgnored, FaultIfMatchRace},
+		FaultETagIgnored:           {FaultIfMatchRace},
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {

@@ -68,6 +68,19 @@ func parseProjection(q url.Values) projection {
 	return p
 }
 
+// unknownListParam refuses a query parameter the list endpoint does not
+// know (FaultUnknownParam400; RFC 7644 §3.4.2 says to ignore it).
+func unknownListParam(q url.Values) *scimError {
+	for k := range q {
+		switch strings.ToLower(k) {
+		case "filter", "sortby", "sortorder", "startindex", "count", "attributes", "excludedattributes":
+		default:
+			return badRequest(scimInvalidValue, "unknown query parameter %q", k)
+		}
+	}
+	return nil
+}
+
 // parseListQuery reads the list parameters from a URL query.
 func parseListQuery(q url.Values) (listQuery, *scimError) {
 	lq := listQuery{startIndex: 1, proj: parseProjection(q)}
@@ -287,7 +300,7 @@ func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base
 	for _, rt := range rts {
 		rs := s.all(rt)
 		if ghosts && rt == rtUser {
-			rs = append(rs, s.deleted...)
+			rs = append(rs, s.deletedUsers...)
 		}
 		for _, r := range rs {
 			v := s.viewWith(r, base, groups)

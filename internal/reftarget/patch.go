@@ -2,8 +2,10 @@ package reftarget
 
 import (
 	"fmt"
+	"net/http"
 	"reflect"
 	"strings"
+	"time"
 )
 
 // PATCH (RFC 7644 §3.5.2). Operations are applied in order to a copy of the
@@ -61,9 +63,12 @@ func (s *Server) parsePatchRequest(body map[string]any) ([]patchOp, *scimError) 
 				return nil, badRequest(scimInvalidPath, "operation %d: path must be a string", i+1)
 			}
 			op.path = strings.TrimSpace(p)
+			if s.has(FaultRobustPatchPath500) && strings.Count(op.path, "[") != strings.Count(op.path, "]") {
+				return nil, errorf(http.StatusInternalServerError, "", "internal error: index out of range parsing path %q", op.path)
+			}
 		}
 		op.value, op.hasValue = field(m, "value")
-		if op.op != "remove" && !op.hasValue {
+		if op.op != "remove" && !op.hasValue && !s.has(FaultPatchAddNoValue) {
 			return nil, badRequest(scimInvalidValue, "operation %d: %s needs a value", i+1, op.op)
 		}
 		ops = append(ops, op)
@@ -86,7 +91,17 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if err := s.checkIfMatch(r, ifMatch); err != nil {
 		return nil, err
 	}
+	if s.has(FaultIfMatchRace) && ifMatch != "" {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
 	data := copyMap(r.data)
+	if s.has(FaultRacePatchLostUpdate) {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
 	p := &patcher{s: s, rt: rt, id: r.id, n: normalizer{s: s, rt: rt, lenient: true}}
 	for i, op := range ops {
 		if err := p.apply(data, op); err != nil {
@@ -428,6 +443,9 @@ func (p *patcher) set(data map[string]any, op string, pp *patchPath, value any) 
 	if value == nil {
 		if op == "replace" {
 			return p.remove(data, pp, nil)
+		}
+		if p.s.has(FaultPatchAddNoValue) {
+			return nil
 		}
 		return badRequest(scimInvalidValue, "add needs a non-null value")
 	}

@@ -529,8 +529,14 @@ func (s *Server) viewWith(r *resource, base string, groups []*resource) map[stri
 			schemas = append(schemas, ext.ID)
 		}
 	}
+	if s.has(FaultSchemasDuplicated) {
+		schemas = append(schemas, r.rt.Schema.ID)
+	}
 	v["schemas"] = schemas
 	v["id"] = r.id
+	if r.rt == rtUser && s.has(FaultExternalIDInvented) && v["externalId"] == nil {
+		v["externalId"] = r.id
+	}
 	switch r.rt {
 	case rtUser:
 		if groups == nil {

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,15 @@ type Options struct {
 	MaxBulkPayload int
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// SPPolicy is the declared policy of the SAML SP under SPPath; nil
+	// means DefaultSPPolicy.
+	SPPolicy *SPPolicy
+	// IdP is the identity provider the SP trusts; nil means none yet (see
+	// Server.TrustIdP): the ACS then answers 503.
+	IdP *TrustedIdP
+	// SPEntityID is the SP's entity ID; empty means the metadata URL as
+	// the client addresses it (http://host/saml/metadata).
+	SPEntityID string
 }
 
 // Server is an in-memory SCIM 2.0 service provider (RFC 7643, RFC 7644)
@@ -59,7 +69,11 @@ type Server struct {
 	seq       uint64
 	ver       uint64
 	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
-	deleted   []*resource               // FaultDeletedStillFiltered: deleted users
+	deletedUsers []*resource // FaultDeletedStillFiltered: deleted users
+	deleted   []string                  // FaultDeletedNameConflict: userNames of deleted users
+	throttled atomic.Int64              // FaultThrottleNoRetryAfter: GETs seen
+
+	sp *spState // the SAML SP; its accounts are the Users above
 }
 
 // New returns a Server configured by opts.
@@ -79,6 +93,7 @@ func New(opts Options) *Server {
 		faults:    map[Fault]bool{},
 		now:       opts.Now,
 		resources: map[string]map[string]*resource{},
+		sp:        newSPState(opts.SPPolicy, opts.IdP, opts.SPEntityID),
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -117,10 +132,28 @@ func (s *Server) Faults() []Fault {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() {
 		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p) // net/http closes the connection without an answer
+			}
 			s.writeError(w, errorf(http.StatusInternalServerError, "", "internal error: %v", p))
 		}
 	}()
+	if s.has(FaultThrottleNoRetryAfter) && r.Method == http.MethodGet && s.throttled.Add(1)%10 == 0 {
+		s.writeError(w, errorf(http.StatusTooManyRequests, "", "too many requests"))
+		return
+	}
+	if s.has(FaultRobustNULDrop) && r.Body != nil {
+		b, _ := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+		if bytes.Contains(b, []byte(`\u0000`)) {
+			panic(http.ErrAbortHandler)
+		}
+		r.Body = io.NopCloser(bytes.NewReader(b))
+	}
 	path := r.URL.Path
+	if path == SPPath || strings.HasPrefix(path, SPPath+"/") {
+		s.serveSP(w, r)
+		return
+	}
 	if !strings.HasPrefix(path, BasePath) || (len(path) > len(BasePath) && path[len(BasePath)] != '/') {
 		s.writeError(w, notFound("no SCIM endpoint at %s (the base path is %s)", path, BasePath))
 		return
@@ -301,6 +334,11 @@ func (s *Server) readBody(r *http.Request, limit int) (map[string]any, *scimErro
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/scim+json" && mt != "application/json") {
+			if s.has(FaultRobustContentType500) {
+				e := errorf(http.StatusInternalServerError, "", "java.lang.IllegalStateException: no message body reader for %s", ct)
+				e.plain = true
+				return nil, e
+			}
 			return nil, errorf(http.StatusUnsupportedMediaType, "", "unsupported Content-Type %q: send application/scim+json", ct)
 		}
 	}
@@ -314,7 +352,33 @@ func (s *Server) readBody(r *http.Request, limit int) (map[string]any, *scimErro
 	if len(b) > limit {
 		return nil, errorf(http.StatusRequestEntityTooLarge, "", "the request body exceeds %d bytes", limit)
 	}
+	if s.has(FaultRobustDeepNesting500) && robustJSONDepth(b) > 1000 {
+		return nil, errorf(http.StatusInternalServerError, "", "internal error: stack overflow while decoding the request body")
+	}
 	return decodeObject(b)
+}
+
+// robustJSONDepth returns the deepest nesting of arrays and objects in b, ignoring
+// brackets inside strings (FaultRobustDeepNesting500).
+func robustJSONDepth(b []byte) int {
+	depth, most, inStr, esc := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case esc:
+			esc = false
+		case inStr && c == '\\':
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case inStr:
+		case c == '[' || c == '{':
+			depth++
+			most = max(most, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return most
 }
 
 // decodeObject decodes a JSON object, keeping numbers as json.Number.
@@ -359,14 +423,18 @@ func (s *Server) writeJSON(w http.ResponseWriter, status int, v any) {
 
 // writeResource writes a single resource with its ETag and Location.
 func (s *Server) writeResource(w http.ResponseWriter, r *http.Request, o *outcome, base string, single bool) {
-	etag := o.res.etag()
+	etag := o.etag()
 	if s.has(FaultETagHeaderMismatch) {
-		etag = fmt.Sprintf("\"%x-%d\"", o.res.version*7919, len(o.res.id))
+		etag = fmt.Sprintf("\"%x-%d\"", o.version*7919, len(o.res.id))
 	}
 	w.Header().Set("ETag", etag)
 	// meta.location must equal Content-Location (RFC 7643 §3.1); a created
 	// resource also gets Location (RFC 7644 §3.3).
-	w.Header().Set("Content-Location", o.res.location(base))
+	if s.has(FaultContentLocationOff) {
+		w.Header().Set("Content-Location", o.res.location(base)+"/current")
+	} else {
+		w.Header().Set("Content-Location", o.res.location(base))
+	}
 	if o.status != http.StatusCreated || !s.has(FaultNoLocation) {
 		w.Header().Set("Location", o.res.location(base))
 	}
@@ -384,8 +452,8 @@ func (s *Server) serveGet(w http.ResponseWriter, r *http.Request, rt *resourceTy
 	}
 	if inm := r.Header.Get("If-None-Match"); inm != "" && !s.has(FaultIfNoneMatchIgnored) {
 		for _, t := range splitETags(inm) {
-			if t == "*" || etagsMatch(t, o.res.etag()) {
-				w.Header().Set("ETag", o.res.etag())
+			if t == "*" || etagsMatch(t, o.etag()) {
+				w.Header().Set("ETag", o.etag())
 				w.WriteHeader(http.StatusNotModified)
 				return
 			}
@@ -446,6 +514,9 @@ func (s *Server) serveDelete(w http.ResponseWriter, r *http.Request, rt *resourc
 
 func (s *Server) serveList(w http.ResponseWriter, r *http.Request, rts []*resourceType, base string) {
 	lq, err := parseListQuery(r.URL.Query())
+	if err == nil && s.has(FaultUnknownParam400) {
+		err = unknownListParam(r.URL.Query())
+	}
 	if err != nil {
 		s.writeError(w, err)
 		return
@@ -515,6 +586,8 @@ type Running struct {
 	Token string
 	// Server is the handler being served.
 	Server *Server
+	// SP names the SAML SP's endpoints on the same server.
+	SP SPEndpoints
 
 	http *http.Server
 	ln   net.Listener
@@ -533,6 +606,7 @@ func Start(opts Options) (*Running, error) {
 		URL:    "http://" + ln.Addr().String() + BasePath,
 		Token:  srv.Token(),
 		Server: srv,
+		SP:     spEndpoints("http://"+ln.Addr().String(), opts.SPEntityID),
 		http:   hs,
 		ln:     ln,
 		done:   make(chan struct{}),

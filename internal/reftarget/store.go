@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,7 +19,19 @@ type outcome struct {
 	status int
 	res    *resource
 	view   map[string]any // full representation, before projection; nil for 204
+	// version is res.version when the outcome was made: the resource may
+	// change once the lock is released, and the answer must describe the
+	// state it returns.
+	version uint64
 }
+
+// newOutcome returns the outcome of an operation on r. The caller holds s.mu.
+func (s *Server) newOutcome(status int, r *resource, base string) *outcome {
+	return &outcome{status: status, res: r, view: s.view(r, base), version: r.version}
+}
+
+// etag is the entity-tag of the state the outcome returns.
+func (o *outcome) etag() string { return (&resource{version: o.version}).etag() }
 
 // opOptions tune an operation for Bulk.
 type opOptions struct {
@@ -52,6 +65,9 @@ func (s *Server) userNameTaken(name any, exceptID string) bool {
 	n, ok := name.(string)
 	if !ok || s.has(FaultNoUniqueness) {
 		return false
+	}
+	if s.has(FaultDeletedNameConflict) && slices.ContainsFunc(s.deleted, func(d string) bool { return strings.EqualFold(d, n) }) {
+		return true
 	}
 	for id, r := range s.resources[rtUser.Name] {
 		if id == exceptID {
@@ -215,6 +231,13 @@ func etagsMatch(a, b string) bool {
 
 // createResource implements POST.
 func (s *Server) createResource(rt *resourceType, body map[string]any, base string, opt opOptions) (*outcome, *scimError) {
+	if rt == rtUser && s.has(FaultRobustUserNameType500) {
+		v, _ := field(body, "userName")
+		switch v.(type) {
+		case []any, map[string]any:
+			return nil, errorf(http.StatusInternalServerError, "", "internal error: interface conversion: interface {} is %T, not string", v)
+		}
+	}
 	n := normalizer{s: s, rt: rt}
 	data, err := n.object(body)
 	if err != nil {
@@ -289,7 +312,7 @@ func (s *Server) getResource(rt *resourceType, id, base string) (*outcome, *scim
 	if r == nil {
 		return nil, notFound("%s %s not found", rt.Name, id)
 	}
-	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+	return s.newOutcome(http.StatusOK, r, base), nil
 }
 
 // replaceResource implements PUT (RFC 7644 §3.5.1).
@@ -321,6 +344,11 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	defer s.mu.Unlock()
 	if err := s.checkIfMatch(r, ifMatch); err != nil {
 		return nil, err
+	}
+	if s.has(FaultIfMatchRace) && ifMatch != "" {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
 	}
 	if s.has(FaultPutKeepsOmitted) {
 		merged := copyMap(r.data)
@@ -449,8 +477,11 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 	}
 	delete(s.resources[rt.Name], id)
 	s.cache = nil
+	if name, ok := r.data["userName"].(string); ok && rt == rtUser {
+		s.deleted = append(s.deleted, name)
+	}
 	if rt == rtUser && s.has(FaultDeletedStillFiltered) {
-		s.deleted = append(s.deleted, r)
+		s.deletedUsers = append(s.deletedUsers, r)
 	}
 	if rt == rtGroup {
 		s.touchMembers(r.data["members"])
@@ -495,7 +526,7 @@ func (s *Server) insert(r *resource, base string) *outcome {
 	if r.rt == rtGroup {
 		s.touchMembers(r.data["members"])
 	}
-	return &outcome{status: http.StatusCreated, res: r, view: s.view(r, base)}
+	return s.newOutcome(http.StatusCreated, r, base)
 }
 
 // finishUpdate resolves group members, enforces userName uniqueness and
@@ -510,5 +541,5 @@ func (s *Server) finishUpdate(r *resource, data map[string]any, opt opOptions, b
 		return nil, conflictUserName(data["userName"])
 	}
 	s.commit(r, data)
-	return &outcome{status: http.StatusOK, res: r, view: s.view(r, base)}, nil
+	return s.newOutcome(http.StatusOK, r, base), nil
 }

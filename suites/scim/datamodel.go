@@ -1,10 +1,18 @@
 package scim
 
 import (
+	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"encoding/base64"
 	"fmt"
+	"math/big"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/target"
@@ -116,6 +124,37 @@ var dataModelChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-DATA-005", Title: "A binary value (an X.509 certificate) comes back base64 encoded, the same bytes",
+		Spec:  "RFC 7643 §2.3.6, §4.1.2",
+		Rule:  `Binary: [...] The attribute value MUST be base64 encoded as specified in Section 4 of [RFC4648]. [...] x509Certificates: Each value contains exactly one DER-encoded X.509 certificate (see Section 4 of [RFC5280]), which MUST be base64 encoded per Section 4 of [RFC4648].`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:datamodel", "tier:extended"}, Covers: []string{"S142"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			a := e.Disc.UserSchema().Attr("x509Certificates.value")
+			if a == nil || a.Type != "binary" {
+				t.Skipf("not applicable: the target's User schema declares no binary x509Certificates.value")
+			}
+			der := dataCertificate(t)
+			body := newUser(t)
+			body["x509Certificates"] = []any{Obj{"value": base64.StdEncoding.EncodeToString(der)}}
+			u, _ := createUser(t, body)
+			g := object(t, get(t, resourcePath(e, URNUser, u.Str("id")), nil))
+			certs := g.Objs("x509Certificates")
+			if len(certs) == 0 {
+				t.Logf("the user read back has no x509Certificates; whether written values come back is SCIM-USERS-028's to judge")
+				return
+			}
+			got, err := base64.StdEncoding.DecodeString(certs[0].Str("value"))
+			switch {
+			case err != nil:
+				t.Errorf("x509Certificates[0].value %q is not base64 (RFC 4648 §4): %v", certs[0].Str("value"), err)
+			case !bytes.Equal(got, der):
+				t.Errorf("x509Certificates[0].value decodes to %d bytes that differ from the %d-byte certificate sent", len(got), len(der))
+			}
+		},
+	},
 }
 
 // doCreate POSTs a user body, registering its clean-up if one was created.
@@ -195,4 +234,20 @@ func checkTyped(t *suites.T, path string, a Attribute, v any) {
 			checkTyped(t, path+"."+sub.Name, sub, m.Get(sub.Name))
 		}
 	}
+}
+
+// dataCertificate returns a fresh self-signed DER certificate to send as a
+// binary value.
+func dataCertificate(t *suites.T) []byte {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Abort(fmt.Errorf("generate a key for a test certificate: %w", err))
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "provcheck test certificate"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Abort(fmt.Errorf("create a test certificate: %w", err))
+	}
+	return der
 }

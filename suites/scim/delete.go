@@ -84,4 +84,24 @@ var deleteChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-USERS-029", Title: "A deleted user's userName can be used again: POST answers 201, not 409",
+		Spec:  "RFC 7644 §3.6",
+		Rule:  `In addition, the service provider SHOULD NOT consider the deleted resource in conflict calculation. For example, if a User resource is deleted, a CREATE request for a User resource with the same userName as the previously deleted resource SHOULD NOT fail with a 409 error due to userName conflict.`,
+		Level: suites.Should, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:users", "tier:extended", "dialect:entra"}, Covers: []string{"S45"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			body := newUser(t)
+			u, _ := createUser(t, body)
+			mustStatus(t, do(t, target.Request{Method: "DELETE", Path: resourcePath(e, URNUser, u.Str("id"))}), 204)
+			r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: body})
+			adopt(t, URNUser, r)
+			if r.Status == 409 {
+				t.Fatalf("%s for the userName %q of a user deleted just before; a deleted resource should not count in conflicts%s",
+					line(r), body.Str("userName"), bodyHint(r))
+			}
+			wantStatus(t, r, 201)
+		},
+	},
 }

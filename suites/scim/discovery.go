@@ -2,9 +2,11 @@ package scim
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/provcheck/provcheck/suites"
@@ -92,8 +94,52 @@ type Discovery struct {
 // answers that are not what the RFC asks for are recorded in Errors, and the
 // checks report them.
 func Discover(ctx context.Context, c *target.Client, rec target.Recorder) (*Discovery, error) {
+	return DiscoverWith(ctx, c, rec, DiscoveryFiles{})
+}
+
+// DiscoveryFiles name local files that stand in for a target's discovery
+// endpoints, for servers that lack them or describe themselves wrongly:
+// each holds the JSON body the endpoint would answer (ServiceProviderConfig
+// an object; ResourceTypes and Schemas a ListResponse or a JSON array). An
+// empty name means the endpoint is asked.
+type DiscoveryFiles struct {
+	SPC, ResourceTypes, Schemas string
+}
+
+// Validate reads every file named, so a wrong one is reported before a run
+// writes or sends anything.
+func (f DiscoveryFiles) Validate() error {
+	for _, p := range []string{f.SPC, f.ResourceTypes, f.Schemas} {
+		if p == "" {
+			continue
+		}
+		if _, err := readDiscoveryFile(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DiscoverWith is Discover with local files in place of some endpoints. A
+// file that cannot be read or is not the JSON expected is an error: it is
+// the run's configuration, not the target's answer.
+func DiscoverWith(ctx context.Context, c *target.Client, rec target.Recorder, files DiscoveryFiles) (*Discovery, error) {
 	d := &Discovery{Schemas: map[string]*Schema{}, Errors: map[string]string{}}
-	spc, err := fetchObj(ctx, c, rec, "/ServiceProviderConfig")
+	fetch := func(path, file string) (Obj, error) {
+		if file == "" {
+			return fetchObj(ctx, c, rec, path)
+		}
+		o, err := readDiscoveryFile(file)
+		if err != nil {
+			return nil, &fileError{err}
+		}
+		return o, nil
+	}
+	spc, err := fetch("/ServiceProviderConfig", files.SPC)
+	var fe *fileError
+	if errors.As(err, &fe) {
+		return nil, fe.err
+	}
 	if err != nil {
 		var te *target.TransportError
 		if errors.As(err, &te) {
@@ -107,7 +153,10 @@ func Discover(ctx context.Context, c *target.Client, rec target.Recorder) (*Disc
 	}
 	d.SPC = spc
 
-	rts, err := fetchObj(ctx, c, rec, "/ResourceTypes")
+	rts, err := fetch("/ResourceTypes", files.ResourceTypes)
+	if errors.As(err, &fe) {
+		return nil, fe.err
+	}
 	if err != nil {
 		d.Errors["ResourceTypes"] = err.Error()
 	}
@@ -120,7 +169,10 @@ func Discover(ctx context.Context, c *target.Client, rec target.Recorder) (*Disc
 		d.ResourceTypes = append(d.ResourceTypes, rt)
 	}
 
-	schemas, err := fetchObj(ctx, c, rec, "/Schemas")
+	schemas, err := fetch("/Schemas", files.Schemas)
+	if errors.As(err, &fe) {
+		return nil, fe.err
+	}
 	if err != nil {
 		d.Errors["Schemas"] = err.Error()
 	}
@@ -148,6 +200,31 @@ func fetchObj(ctx context.Context, c *target.Client, rec target.Recorder, path s
 		return nil, &notJSONError{err}
 	}
 	return Obj(m), nil
+}
+
+// fileError is a discovery file that could not be used.
+type fileError struct{ err error }
+
+func (e *fileError) Error() string { return e.err.Error() }
+
+// readDiscoveryFile reads a local stand-in for a discovery endpoint. A bare
+// JSON array becomes a ListResponse, so listResources reads both forms.
+func readDiscoveryFile(path string) (Obj, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("discovery file %s: %w", path, errors.Unwrap(err))
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return nil, fmt.Errorf("discovery file %s: not JSON: %v", path, err)
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		return Obj(x), nil
+	case []any:
+		return Obj{"schemas": []any{URNList}, "totalResults": len(x), "Resources": x}, nil
+	}
+	return nil, fmt.Errorf("discovery file %s: expected a JSON object or array", path)
 }
 
 // notJSONError is a 200 answer whose body is not a JSON object.

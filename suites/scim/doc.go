@@ -11,6 +11,11 @@
 // resource a run-unique name (Env.Name) so parallel runs never collide; and
 // never touch a resource this run did not create (the client refuses).
 //
+// A check may send requests from several goroutines (race.go does): the
+// client and T's recording are safe for concurrent use, but Fatalf, Skipf,
+// FailNow and Abort stop only the goroutine that calls them, so call them
+// (and helpers such as do, which abort) from the check's own goroutine only.
+//
 // The stateful fuzzer SCIM-FUZZ-001 (fuzz.go) is the one property check: it
 // runs rapid state machines against the target and compares every answer
 // with a model of an RFC-correct server (model.go). Inside the property it

@@ -310,9 +310,9 @@ var filterChecks = []suites.Check{
 		},
 	},
 	{
-		ID: "SCIM-FILTER-013", Title: "An unknown operator, or gt on a boolean or binary attribute, is refused with 400 invalidFilter",
+		ID: "SCIM-FILTER-013", Title: "An unknown operator, or gt, lt or le on a boolean or binary attribute, is refused with 400 invalidFilter",
 		Spec:  "RFC 7644 §3.4.2.2",
-		Rule:  `Providers MUST decline to filter results if the specified filter operation is not recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter" [...] gt: [...] Boolean and Binary attributes SHALL cause a failed response (HTTP status code 400) with "scimType" of "invalidFilter".`,
+		Rule:  `Providers MUST decline to filter results if the specified filter operation is not recognized and return an HTTP 400 error with a "scimType" error of "invalidFilter" [...] gt, ge, lt, le: [...] Boolean and Binary attributes SHALL cause a failed response (HTTP status code 400) with "scimType" of "invalidFilter".`,
 		Level: suites.Must, Kind: suites.Negative, Requires: filterRequires,
 		Labels: []string{"area:filter", "tier:extended"}, Covers: []string{"S100"},
 		Run: func(t *suites.T) {
@@ -320,12 +320,12 @@ var filterChecks = []suites.Check{
 			scope := "userName sw " + filterLit(e.Name("pc-f")+"-")
 			filters := []string{scope + ` and userName regex "pc.*"`}
 			if p := filterTypedPath(e, "boolean"); p != "" {
-				filters = append(filters, scope+" and "+p+" gt true")
+				filters = append(filters, scope+" and "+p+" gt true", scope+" and "+p+" lt true", scope+" and "+p+" le false")
 			} else {
-				t.Logf("the target's User schema declares no boolean attribute: gt on a boolean left out")
+				t.Logf("the target's User schema declares no boolean attribute: gt, lt and le on a boolean left out")
 			}
 			if p := filterTypedPath(e, "binary"); p != "" {
-				filters = append(filters, scope+" and "+p+` ge "AAAA"`)
+				filters = append(filters, scope+" and "+p+` ge "AAAA"`, scope+" and "+p+` lt "AAAA"`)
 			}
 			for _, f := range filters {
 				r := get(t, e.Disc.Endpoint(URNUser), url.Values{"filter": {f}})

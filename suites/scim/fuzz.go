@@ -421,7 +421,7 @@ func (s *fuzzSeq) create(rt *rapid.T) {
 		// A server may limit lengths or characters; the model is unchanged.
 		s.step("POST %s userName %q → 400 (the target declines these values; allowed)%s", s.fz.e.Disc.Endpoint(URNUser), name, bodyHint(r))
 	case r.Status == 409 && s.m.freed(name):
-		s.step("POST %s userName %q of a deleted user → 409 (allowed: the RFC does not say when a userName is free again)", s.fz.e.Disc.Endpoint(URNUser), name)
+		s.step("POST %s userName %q of a deleted user → 409 (accepted: RFC 7644 §3.6 says SHOULD NOT, which SCIM-USERS-029 checks)", s.fz.e.Disc.Endpoint(URNUser), name)
 	default:
 		s.step("POST %s userName %q → %d; expected 201", s.fz.e.Disc.Endpoint(URNUser), name, r.Status)
 		s.fail("a valid user was not created", "%s%s", line(r), bodyHint(r))
@@ -477,7 +477,7 @@ func (s *fuzzSeq) put(rt *rapid.T) {
 		s.step("PUT %s (%s) → 400 (the target declines these values; allowed)%s", u.path, u.label, bodyHint(r))
 		return
 	case r.Status == 409 && s.m.freed(want.Str("userName")):
-		s.step("PUT %s (%s) userName %q of a deleted user → 409 (allowed)", u.path, u.label, want.Str("userName"))
+		s.step("PUT %s (%s) userName %q of a deleted user → 409 (accepted: RFC 7644 §3.6 says SHOULD NOT)", u.path, u.label, want.Str("userName"))
 		return
 	case r.Status != 200:
 		s.step("PUT %s (%s) → %d; expected 200", u.path, u.label, r.Status)

@@ -104,14 +104,25 @@ func newGroup(t *suites.T) Obj {
 	return Obj{"schemas": []any{URNGroup}, "displayName": Session(t).Name("pc-group")}
 }
 
+// newResource returns a minimal body of the resource type with schema urn:
+// newGroup for Groups, newUser otherwise.
+func newResource(t *suites.T, urn string) Obj {
+	if urn == URNGroup {
+		return newGroup(t)
+	}
+	return newUser(t)
+}
+
 // createGroup is createUser for Groups.
 func createGroup(t *suites.T, body Obj) (Obj, *target.Response) {
 	return createResource(t, URNGroup, body)
 }
 
 // createResource POSTs body to the endpoint of the resource type with schema
-// urn, expects 201 and a JSON object with an id, and registers a clean-up
-// that deletes the resource. It stops the check when nothing is created.
+// urn, expects 201 and registers a clean-up that deletes the resource. It
+// returns the created resource: the body, or, when the 201 carries none (the
+// body is a SHOULD, RFC 7644 §3.3), a GET of its Location. It stops the
+// check when nothing is created.
 func createResource(t *suites.T, urn string, body Obj) (Obj, *target.Response) {
 	e := Session(t)
 	r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(urn), Body: body})
@@ -122,28 +133,63 @@ func createResource(t *suites.T, urn string, body Obj) (Obj, *target.Response) {
 	if r.Status != 201 {
 		t.Fatalf("cannot create a %s to test with: %s; expected 201%s", kind, line(r), bodyHint(r))
 	}
-	o := object(t, r)
-	if o.Str("id") == "" {
-		t.Fatalf("%s without an \"id\" in the body: %s", line(r), compact(o))
-	}
 	adopt(t, urn, r)
+	if m, err := r.Object(); err == nil && Obj(m).Str("id") != "" {
+		return Obj(m), r
+	}
+	loc := locationOf(r)
+	if loc == "" {
+		t.Fatalf("%s with neither the resource (with an \"id\") in the body nor a Location header; the new %s cannot be found%s",
+			line(r), kind, bodyHint(r))
+	}
+	g := get(t, loc, nil)
+	if g.Status != 200 {
+		t.Fatalf("%s without the resource in the body, and GET of its Location answered %d%s", line(r), g.Status, bodyHint(g))
+	}
+	o := object(t, g)
+	if o.Str("id") == "" {
+		t.Fatalf("GET %s (the Location of a new %s) has no \"id\": %s", loc, kind, compact(o))
+	}
 	return o, r
 }
 
-// adopt registers the clean-up of a resource that r created (status 201
-// with an id in the body), whether or not the check expected it.
+// adopt registers the clean-up of a resource that r created (status 201,
+// with an id in the body or, without a body, a Location), whether or not
+// the check expected it.
 func adopt(t *suites.T, urn string, r *target.Response) {
 	if r.Status != 201 {
 		return
 	}
-	m, err := r.Object()
-	if err != nil {
-		return
+	loc := ""
+	if m, err := r.Object(); err == nil {
+		if id, _ := m["id"].(string); id != "" {
+			loc = resourcePath(Session(t), urn, id)
+		}
 	}
-	if id, _ := m["id"].(string); id != "" {
-		loc := resourcePath(Session(t), urn, id)
+	if loc == "" {
+		loc = locationOf(r)
+	}
+	if loc != "" {
 		t.Cleanup(func() { deleteIfOwned(t, loc) })
 	}
+}
+
+// locationOf returns the Location header of r as an absolute URL (a
+// relative one is resolved against the request URL), or "".
+func locationOf(r *target.Response) string {
+	loc := strings.TrimSpace(r.Header.Get("Location"))
+	if loc == "" {
+		return ""
+	}
+	base, err := url.Parse(r.URL)
+	if err != nil {
+		return loc
+	}
+	ref, err := base.Parse(loc)
+	if err != nil {
+		return loc
+	}
+	return ref.String()
 }
 
 // op returns one PATCH operation; path and value are left out when empty/nil.

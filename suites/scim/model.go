@@ -104,8 +104,9 @@ func (m *fuzzModel) holder(name string, except *fuzzUser) *fuzzUser {
 }
 
 // freed reports whether name was the userName of a deleted user of the
-// sequence. RFC 7644 does not say when such a userName is free again, so a
-// 409 for it is allowed.
+// sequence. RFC 7644 §3.6 says only that a deleted resource SHOULD NOT count
+// in conflict calculation (SCIM-USERS-029 checks that SHOULD), so this
+// MUST-level check accepts a 409 for it.
 func (m *fuzzModel) freed(name string) bool {
 	for _, u := range m.gone {
 		if fuzzStrEq(m.disc, "userName", u.want.Str("userName"), name) {

@@ -183,6 +183,24 @@ var pageChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-PAGE-009", Title: "An unknown query parameter is ignored: the list answers as it does without it",
+		Spec:  "RFC 7644 §3.4.2",
+		Rule:  `SCIM service providers MAY support additional query parameters not specified here and SHOULD ignore any query parameters they do not recognize instead of rejecting the query for versioning compatibility reasons.`,
+		Level: suites.Should, Kind: suites.Example, Requires: filterRequires,
+		Labels: []string{"area:paging", "tier:extended"}, Covers: []string{"S110"},
+		Run: func(t *suites.T) {
+			c := pageCorpus(t, 3)
+			want := c.list(t, c.scope(), nil).Objs("Resources")
+			extra := url.Values{"pcUnknownParameter": {"1"}}
+			r := c.get(t, c.scope(), extra)
+			if r.Status != 200 {
+				t.Fatalf("filter %s with %s: %s; an unknown parameter should be ignored, not refused%s", c.scope(), pageParams(extra), line(r), bodyHint(r))
+			}
+			got := filterListOf(t, r).Objs("Resources")
+			c.expectIn(t, "filter "+c.scope()+" with "+pageParams(extra), got, want)
+		},
+	},
 }
 
 // pageCorpus creates n users whose userNames are not in creation order

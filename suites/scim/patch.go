@@ -685,6 +685,75 @@ var patchChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-PATCH-030", Title: "PATCH add without a \"value\" is refused with 400 and changes nothing",
+		Spec:  "RFC 7644 §3.5.2.1, §3.12",
+		Rule:  `The operation MUST contain a "value" member whose content specifies the value to be added. [An add without one is not a valid operation: 400, and nothing applied.]`,
+		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:extended"}, Covers: []string{"S63"},
+		Run: func(t *suites.T) {
+			body := newUser(t)
+			body["nickName"] = "Babs"
+			before, path := patchUser(t, body, "nickName")
+			o := op("add", "nickName", nil)
+			patchRefused(t, patch(t, path, o), fmt.Sprintf("the operation %s", compact(o)), "invalidValue", "invalidSyntax", "noTarget")
+			patchUnchanged(t, path, before, "the refused add")
+		},
+	},
+	{
+		ID: "SCIM-PATCH-031", Title: "PATCH remove of a sub-attribute, or of the last value through a filter, leaves it unassigned",
+		Spec:  "RFC 7644 §3.5.2.2; RFC 7643 §2.5",
+		Rule:  `If no other values remain after removal of the selected values, the multi-valued attribute SHALL be considered unassigned. Sub-attributes whose values have been removed SHALL be considered unassigned. If the complex multi-valued attribute has no remaining records, the attribute SHALL be considered unassigned.`,
+		Level: suites.Must, Kind: suites.Example, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:extended"}, Covers: []string{"S77", "S79"},
+		Run: func(t *suites.T) {
+			body := newUser(t)
+			body["name"] = Obj{"givenName": "Barbara", "familyName": "Jensen"}
+			body["phoneNumbers"] = []any{Obj{"value": "+1-555-555-8377", "type": "work"}}
+			patchRemovable(t, "name.givenName", "phoneNumbers")
+			_, path := patchUser(t, body, "name.givenName", "phoneNumbers")
+			views := patchApply(t, path, op("remove", "name.givenName", nil), op("remove", `phoneNumbers[type eq "work"]`, nil))
+			patchWantUnassigned(t, views, "name", "givenName")
+			patchWantStr(t, views, "Jensen", "name", "familyName")
+			patchWantUnassigned(t, views, "phoneNumbers")
+		},
+	},
+	{
+		ID: "SCIM-PATCH-032", Title: "A refused PATCH answers with a SCIM error body",
+		Spec:  "RFC 7644 §3.5.2, §3.12",
+		Rule:  `If a request fails, the server SHALL return an HTTP response status code and a JSON detail error response as defined in Section 3.12.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: patchRequires,
+		Labels: []string{"area:patch", "tier:core"}, Covers: []string{"S138"},
+		Run: func(t *suites.T) {
+			_, path := patchUser(t, newUser(t))
+			for _, body := range []Obj{
+				{"Operations": []any{op("replace", "displayName", "x")}},
+				patchBody(Obj{"op": "move", "path": "displayName", "value": "x"}),
+				patchBody(op("remove", "", nil)),
+			} {
+				r := patchRaw(t, path, body)
+				if r.Status < 400 {
+					t.Logf("%s for %s: not refused; the other PATCH checks judge that", line(r), compact(body))
+					continue
+				}
+				for _, p := range scimErrorProblems(r) {
+					t.Errorf("%s for %s: %s", line(r), compact(body), p)
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-PATCH-033", Title: "The server supports PATCH",
+		Spec:  "RFC 7644 §3.5",
+		Rule:  `Resources such as Groups may be very large; hence, implementers SHOULD support HTTP PATCH [RFC5789] to enable partial resource modifications. [Entra ID and Okta deprovision with PATCH.]`,
+		Level: suites.Should, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:patch", "tier:core", "dialect:entra", "dialect:okta"}, Covers: []string{"S16"},
+		Run: func(t *suites.T) {
+			if ok, why := Session(t).Disc.Has(suites.CapPatch); !ok {
+				t.Errorf("%s; PATCH SHOULD be supported, and IdPs rely on it to deactivate users and change group members", why)
+			}
+		},
+	},
 }
 
 // patchRequires is what most PATCH checks need.

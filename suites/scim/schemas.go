@@ -178,7 +178,7 @@ var schemaChecks = []suites.Check{
 	{
 		ID: "SCIM-DISC-016", Title: "Schema attribute definitions are complete: every characteristic explicit, subAttributes for complex types",
 		Spec:  "RFC 7643 §7",
-		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [caseExact, mutability, returned and uniqueness are expected to be stated, so clients need not guess the defaults.]`,
+		Rule:  `When an attribute is of type "complex", there SHOULD be a corresponding schema attribute "subAttributes" defined, listing the sub-attributes of the attribute. [mutability and returned are expected to be stated, and caseExact and uniqueness on string, reference and binary attributes (where RFC 7643 §8.7 states them), so clients need not guess the defaults.]`,
 		Level: suites.Should, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S11"},
 		Run: func(t *suites.T) {
 			for _, s := range readList(t, "/Schemas") {
@@ -285,6 +285,52 @@ var schemaChecks = []suites.Check{
 			wantStatus(t, r, 400)
 		},
 	},
+	{
+		ID: "SCIM-DISC-017", Title: "Only complex attributes have sub-attributes, and sub-attributes are never complex",
+		Spec:  "RFC 7643 §1.2, §2.3.8",
+		Rule:  `Simple Attribute: A simple attribute MUST NOT contain sub-attributes. [...] A complex attribute MUST NOT contain sub-attributes that have sub-attributes (i.e., that are complex).`,
+		Level: suites.Must, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S11"},
+		Run: func(t *suites.T) {
+			for _, raw := range readList(t, "/Schemas") {
+				s := parseSchema(raw)
+				if hasString([]string{URNSchema, URNResType, URNSPC}, s.ID) {
+					// RFC 7643 §8.7.2 itself nests subAttributes in the
+					// schema of schemas: the rule is for resource schemas.
+					continue
+				}
+				for _, a := range s.Attributes {
+					if a.Type != "complex" && len(a.SubAttributes) > 0 {
+						t.Errorf("schema %s: attribute %q has type %q but declares %d sub-attributes; only a complex attribute has them",
+							s.ID, a.Name, a.Type, len(a.SubAttributes))
+					}
+					for _, sub := range a.SubAttributes {
+						if sub.Type == "complex" || len(sub.SubAttributes) > 0 {
+							t.Errorf("schema %s: sub-attribute %s.%s is complex (type %q, %d sub-attributes); sub-attributes must be simple",
+								s.ID, a.Name, sub.Name, sub.Type, len(sub.SubAttributes))
+						}
+					}
+				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-DISC-018", Title: "Resource type endpoints are the pluralised resource names (/Users, /Groups)",
+		Spec:  "RFC 7644 §3.2",
+		Rule:  `Service providers that support extended resources SHOULD define resource endpoints using the convention of pluralizing the resource type name defined in the "schema" attribute.`,
+		Level: suites.Should, Kind: suites.Example, Labels: []string{"area:discovery", "tier:extended"}, Covers: []string{"S5"},
+		Run: func(t *suites.T) {
+			for _, rt := range readList(t, "/ResourceTypes") {
+				name, ep := rt.Str("name"), strings.Trim(rt.Str("endpoint"), "/")
+				if name == "" || ep == "" {
+					continue // SCIM-DISC-005 judges missing fields
+				}
+				last := ep[strings.LastIndex(ep, "/")+1:]
+				if !discPlural(name, last) {
+					t.Errorf("resource type %q has endpoint /%s; expected the plural of its name, such as /%ss", name, ep, name)
+				}
+			}
+		},
+	},
 }
 
 // readList GETs a ListResponse and returns its Resources, stopping the check
@@ -332,15 +378,17 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			}
 		}
 		for _, f := range []string{"caseExact"} {
-			stringy := hasString([]string{"string", "reference", "binary"}, a.Str("type"))
-			if _, ok := a.Bool(f); !ok && ((strict && stringy) || a.Get(f) != nil) {
+			if _, ok := a.Bool(f); !ok && ((strict && stringy(a)) || a.Get(f) != nil) {
 				t.Errorf("%s: %s is %s; expected a boolean", where, f, compact(a.Get(f)))
 			}
 		}
 		checkEnum(t, where, a, strict, "mutability", "readOnly", "readWrite", "immutable", "writeOnly")
 		checkEnum(t, where, a, strict, "returned", "always", "never", "default", "request")
+		// Uniqueness is expected stated only where RFC 7643 §8.7 states it:
+		// on string-like attributes. Its own definitions leave it out of
+		// booleans ("active", "primary"), where the default none applies.
 		if !strings.EqualFold(a.Str("type"), "complex") {
-			checkEnum(t, where, a, strict, "uniqueness", "none", "server", "global")
+			checkEnum(t, where, a, strict && stringy(a), "uniqueness", "none", "server", "global")
 		}
 		if strings.EqualFold(a.Str("type"), "complex") && depth == 0 {
 			subs := a.Objs("subAttributes")
@@ -350,6 +398,12 @@ func checkAttrDefs(t *suites.T, schema string, attrs []Obj, depth int, strict bo
 			checkAttrDefs(t, schema+" "+name, subs, depth+1, strict)
 		}
 	}
+}
+
+// stringy reports whether an attribute definition is of a string-like type,
+// the ones for which RFC 7643 §8.7 states caseExact and uniqueness.
+func stringy(a Obj) bool {
+	return hasString([]string{"string", "reference", "binary"}, a.Str("type"))
 }
 
 func checkEnum(t *suites.T, where string, a Obj, strict bool, field string, allowed ...string) {
@@ -364,4 +418,15 @@ func checkEnum(t *suites.T, where string, a Obj, strict bool, field string, allo
 	if !hasString(allowed, v) {
 		t.Errorf("%s: %s %q is not one of %s", where, field, v, strings.Join(allowed, ", "))
 	}
+}
+
+// discPlural reports whether endpoint is a plural of name by the common
+// English rules (User → Users, Policy → Policies, Address → Addresses),
+// ignoring case.
+func discPlural(name, endpoint string) bool {
+	n, e := strings.ToLower(name), strings.ToLower(endpoint)
+	if e == n+"s" || e == n+"es" {
+		return true
+	}
+	return strings.HasSuffix(n, "y") && e == strings.TrimSuffix(n, "y")+"ies"
 }

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/mockidp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// statuses reads the status of each check from report.json in dir.
+func statuses(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	require.NoError(t, err)
+	var rep struct {
+		Checks []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"checks"`
+	}
+	require.NoError(t, json.Unmarshal(data, &rep))
+	out := map[string]string{}
+	for _, c := range rep.Checks {
+		out[c.ID] = c.Status
+	}
+	return out
+}
+
+func TestRunEmbeddedSP(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir)
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "embedded reference SP")
+	st := statuses(t, dir)
+	assert.Contains(t, st, "SAML-JIT-001")
+	assert.Contains(t, st, "SAML-SCIM-003")
+	for id, s := range st {
+		assert.Equal(t, "passed", s, id)
+	}
+
+	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "sync on login is declared on")
+}
+
+// externalSP starts a reference target whose SP trusts an IdP identity
+// written to PEM files, as an admin configures a staging SP once.
+func externalSP(t *testing.T, faults ...reftarget.Fault) (*reftarget.Running, string, string) {
+	t.Helper()
+	ref, err := reftarget.Start(reftarget.Options{Faults: faults})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = ref.Close() })
+	id, err := mockidp.GenerateIdentity("https://idp.example.test/saml", time.Now(), nil)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	key, cert := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
+	require.NoError(t, id.WritePEM(key, cert))
+	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: id.EntityID, Cert: id.Cert, SSOURL: "https://idp.example.test/sso"})
+	return ref, key, cert
+}
+
+func TestRunExternalSPWithContractFlags(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir,
+		"--scim-url", ref.URL, "--scim-token", ref.Token,
+		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	for id, s := range statuses(t, dir) {
+		assert.Equal(t, "passed", s, id)
+	}
+}
+
+func TestRunExternalSPFromMetadata(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--run", "SAML-JIT-002", "--strict", "--out", dir,
+		"--sp-metadata-url", ref.SP.MetadataURL, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Equal(t, "passed", statuses(t, dir)["SAML-JIT-002"])
+
+	code, _, stderr = run(t, "run", "--out", t.TempDir(), "--sp-metadata-url", ref.SP.WhoamiURL, "--sp-whoami-url", ref.SP.WhoamiURL,
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	assert.Equal(t, exitUsage, code, stderr)
+	assert.Contains(t, stderr, "--sp-metadata-url")
+	oneLine(t, stderr)
+}
+
+func TestRunExternalSPFromProfile(t *testing.T) {
+	ref, key, cert := externalSP(t, reftarget.FaultJITMatchOnEmail)
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "sp.yaml")
+	require.NoError(t, os.WriteFile(profile, []byte(
+		"scim-url: "+ref.URL+"\nscim-token: "+ref.Token+"\n"+
+			"sp-acs-url: "+ref.SP.ACSURL+"\nsp-entity-id: "+ref.SP.EntityID+"\nsp-login-url: "+ref.SP.LoginURL+"\n"+
+			"sp-whoami-url: "+ref.SP.WhoamiURL+"\nsp-whoami-id: id\nsp-jit: \"on\"\n"+
+			"idp-key: "+key+"\nidp-cert: "+cert+"\nidp-entity-id: https://idp.example.test/saml\n"), 0o600))
+	code, _, stderr := run(t, "run", "--run", "SAML-JIT-005", "--out", dir, "--profile", profile)
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stderr, "ACCEPTED_AS_VICTIM")
+}
+
+func TestRunSAMLOnly(t *testing.T) {
+	ref, key, cert := externalSP(t)
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--strict", "--out", dir,
+		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-login-url", ref.SP.LoginURL,
+		"--sp-whoami-url", ref.SP.WhoamiURL, "--sp-sync", "on",
+		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "checking the SAML SP at")
+	st := statuses(t, dir)
+	assert.Equal(t, "passed", st["SAML-JIT-001"])
+	assert.Equal(t, "passed", st["SAML-JIT-005"])
+	assert.Equal(t, "skipped", st["SAML-SCIM-001"])
+	assert.Equal(t, "skipped", st["SCIM-DISC-001"])
+	assert.Equal(t, "skipped", st["SCIM-USERS-001"])
+	transcript, err := os.ReadFile(filepath.Join(dir, "transcript.jsonl"))
+	require.NoError(t, err)
+	assert.Contains(t, string(transcript), "/saml/acs")
+	assert.NotContains(t, string(transcript), "/scim/v2")
+}
+
+func TestSAMLBadUsage(t *testing.T) {
+	_, key, cert := externalSP(t)
+	for name, args := range map[string][]string{
+		"SP without SCIM URL":  {"run", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
+		"SP and credentials":   {"run", "--scim-token", "t", "--sp-acs-url", "http://127.0.0.1:1/saml/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
+		"SP and fault":         {"run", "--fault", "jit-no-sync", "--sp-acs-url", "http://127.0.0.1:1/saml/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
+		"incomplete contract":  {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
+		"bad jit policy":       {"run", "--sp-jit", "maybe"},
+		"bad sync policy":      {"run", "--sp-sync", "sometimes"},
+		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
+		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			code, _, stderr := run(t, append(args, "--out", t.TempDir())...)
+			assert.Equal(t, exitUsage, code, stderr)
+			oneLine(t, stderr)
+		})
+	}
+}
+
+func TestServeTrustsTheGivenIdP(t *testing.T) {
+	_, _, cert := externalSP(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // serve prints its endpoints, then returns at once
+	var out, errb bytes.Buffer
+	code := Run(ctx, []string{"serve", "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml"}, &out, &errb)
+	require.Equal(t, exitOK, code, errb.String())
+	assert.Contains(t, out.String(), "/saml/acs")
+	assert.NotContains(t, out.String(), "trusts no IdP")
+
+	code, _, stderr := run(t, "serve", "--idp-cert", cert)
+	assert.Equal(t, exitUsage, code)
+	assert.Contains(t, stderr, "go together")
+	code, _, _ = run(t, "serve", "--idp-cert", filepath.Join(t.TempDir(), "none.pem"), "--idp-entity-id", "x")
+	assert.Equal(t, exitUsage, code)
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/mockidp"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites/saml"
+	"github.com/provcheck/provcheck/target"
+)
+
+// samlFlags are the flags of the SAML SP contract and of the IdP identity
+// the SP trusts.
+type samlFlags struct {
+	metadata, acs, entityID, login      string
+	whoami, whoamiID, whoamiUser, email string
+	jit, sync                           string
+	attrEmail, attrGiven, attrSurname   string
+	idpKey, idpCert, idpEntityID        string
+}
+
+func (sf *samlFlags) bind(fs *flag.FlagSet) {
+	fs.StringVar(&sf.metadata, "sp-metadata-url", "", "SAML SP: metadata URL; gives the entity ID and the ACS URL unless --sp-entity-id and --sp-acs-url are set")
+	fs.StringVar(&sf.acs, "sp-acs-url", "", "SAML SP: assertion consumer service URL (HTTP-POST binding)")
+	fs.StringVar(&sf.entityID, "sp-entity-id", "", "SAML SP: the SP's entity ID (the audience of its assertions)")
+	fs.StringVar(&sf.login, "sp-login-url", "", "SAML SP: URL that starts an SP-initiated login (optional; without it logins are IdP-initiated)")
+	fs.StringVar(&sf.whoami, "sp-whoami-url", "", "SAML SP: URL answering JSON about the session's account (the login oracle)")
+	fs.StringVar(&sf.whoamiID, "sp-whoami-id", "id", "SAML SP: dotted JSON path of the account id in the whoami answer")
+	fs.StringVar(&sf.whoamiUser, "sp-whoami-username", "userName", "SAML SP: dotted JSON path of the userName in the whoami answer")
+	fs.StringVar(&sf.email, "sp-whoami-email", "email", "SAML SP: dotted JSON path of the email in the whoami answer")
+	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
+	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
+	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
+	fs.StringVar(&sf.attrSurname, "sp-attr-surname", "sn", "SAML SP: name of the attribute the SP maps to the family name")
+	fs.StringVar(&sf.idpKey, "idp-key", "", "PEM private key (RSA) of the mock IdP the SP trusts")
+	fs.StringVar(&sf.idpCert, "idp-cert", "", "PEM certificate of the mock IdP the SP trusts")
+	fs.StringVar(&sf.idpEntityID, "idp-entity-id", "", "entity ID (Issuer) of the mock IdP the SP trusts")
+}
+
+// given reports whether any SP or IdP setting was given.
+func (sf *samlFlags) given() bool {
+	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
+		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != ""
+}
+
+// policy checks --sp-jit and --sp-sync.
+func (sf *samlFlags) policy() (saml.Policy, error) {
+	var p saml.Policy
+	switch strings.ToLower(strings.TrimSpace(sf.jit)) {
+	case "on", "":
+		p.JIT = true
+	case "off":
+	default:
+		return p, fmt.Errorf("--sp-jit %q: expected on or off", sf.jit)
+	}
+	switch s := strings.ToLower(strings.TrimSpace(sf.sync)); s {
+	case "on", "off", "":
+		p.Sync = s
+	default:
+		return p, fmt.Errorf("--sp-sync %q: expected on, off or empty", sf.sync)
+	}
+	return p, nil
+}
+
+// config returns the SAML contract of an external SP, nil when no SP
+// setting was given, or a one-line error naming what is missing. The SP's
+// metadata, when its URL is given, is fetched with tc's TLS settings and
+// without tc's credentials.
+func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
+	pol, err := sf.policy()
+	if err != nil || !sf.given() {
+		return nil, err
+	}
+	if sf.metadata != "" && (sf.acs == "" || sf.entityID == "") {
+		entityID, acs, err := fetchSPMetadata(sf.metadata, tc)
+		if err != nil {
+			return nil, err
+		}
+		if sf.acs == "" {
+			sf.acs = acs
+		}
+		if sf.entityID == "" {
+			sf.entityID = entityID
+		}
+	}
+	for _, f := range []struct{ name, val string }{
+		{"--sp-acs-url", sf.acs}, {"--sp-entity-id", sf.entityID}, {"--sp-whoami-url", sf.whoami},
+		{"--idp-key", sf.idpKey}, {"--idp-cert", sf.idpCert}, {"--idp-entity-id", sf.idpEntityID},
+	} {
+		if strings.TrimSpace(f.val) == "" {
+			return nil, fmt.Errorf("a SAML SP needs --sp-acs-url and --sp-entity-id (or --sp-metadata-url), --sp-whoami-url and the IdP identity it trusts (--idp-key, --idp-cert, --idp-entity-id); %s is missing", f.name)
+		}
+	}
+	for _, f := range []struct{ name, val string }{{"--sp-acs-url", sf.acs}, {"--sp-login-url", sf.login}, {"--sp-whoami-url", sf.whoami}} {
+		if f.val == "" {
+			continue
+		}
+		u, err := url.Parse(f.val)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			return nil, fmt.Errorf("%s %q: expected an absolute http or https URL without credentials", f.name, f.val)
+		}
+	}
+	id, err := mockidp.LoadIdentity(sf.idpEntityID, sf.idpKey, sf.idpCert)
+	if err != nil {
+		return nil, err
+	}
+	return &runner.SAMLConfig{
+		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
+			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
+		Policy: pol, IdP: id,
+		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
+	}, nil
+}
+
+// fetchSPMetadata reads the SP's entity ID and ACS URL from its metadata.
+func fetchSPMetadata(rawURL string, tc target.Config) (entityID, acs string, err error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url %q: expected an absolute http or https URL without credentials", rawURL)
+	}
+	c, err := target.New(target.Config{BaseURL: u.Scheme + "://" + u.Host, CAFile: tc.CAFile, Insecure: tc.Insecure,
+		Timeout: tc.Timeout, Retries: -1, UserAgent: "provcheck/" + runner.Version})
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	resp, err := c.Do(ctx, target.Request{Path: rawURL, NoAuth: true, Header: map[string]string{"Accept": "application/samlmetadata+xml, application/xml, text/xml"}}, nil)
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+	}
+	if resp.Status != 200 {
+		return "", "", fmt.Errorf("--sp-metadata-url: GET %s answered %d", rawURL, resp.Status)
+	}
+	entityID, acs, err = saml.ParseSPMetadata(resp.Body)
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url %s: %w", rawURL, err)
+	}
+	return entityID, acs, nil
+}
+
+// embeddedSAML makes the embedded reference SP trust a freshly generated
+// mock IdP and returns the SAML contract of that SP (SP-initiated logins,
+// its declared policy).
+func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig, error) {
+	id, err := runner.NewMockIdP()
+	if err != nil {
+		return nil, err
+	}
+	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: id.EntityID, Cert: id.Cert, SSOURL: runner.MockIdPSSOURL})
+	pol := ref.Server.SPPolicy()
+	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
+	return &runner.SAMLConfig{
+		SP:     saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
+		Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)},
+		IdP:    id,
+	}, nil
+}

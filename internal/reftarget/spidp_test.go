@@ -1,0 +1,216 @@
+package reftarget
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+	dsig "github.com/russellhaering/goxmldsig"
+	"github.com/russellhaering/goxmldsig/etreeutils"
+	"github.com/stretchr/testify/require"
+)
+
+// The SP tests sign their own responses with goxmldsig: the reference
+// target never imports the harness (mockidp), so a bug there cannot hide
+// one here.
+
+const (
+	testIdPEntityID = "https://idp.test/metadata"
+	testIdPSSO      = "https://idp.test/sso"
+	testHost        = "http://example.com"
+	testACS         = testHost + SPPath + "/acs"
+	testSPEntityID  = testHost + SPPath + "/metadata"
+)
+
+var (
+	testIdPOnce sync.Once
+	testIdPKey  *rsa.PrivateKey
+	testIdPCert *x509.Certificate
+)
+
+// testIdPIdentity returns a key and certificate shared by the tests.
+func testIdPIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
+	testIdPOnce.Do(func() {
+		key, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "test IdP"},
+			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+		if err != nil {
+			panic(err)
+		}
+		cert, err := x509.ParseCertificate(der)
+		if err != nil {
+			panic(err)
+		}
+		testIdPKey, testIdPCert = key, cert
+	})
+	return testIdPKey, testIdPCert
+}
+
+// trustTestIdP makes c's SP trust the test IdP.
+func trustTestIdP(t testing.TB, s *Server) {
+	_, cert := testIdPIdentity(t)
+	s.TrustIdP(TrustedIdP{EntityID: testIdPEntityID, Cert: cert, SSOURL: testIdPSSO})
+}
+
+// assertion describes a test response.
+type assertion struct {
+	nameID       string
+	attrs        [][2]string
+	inResponseTo string
+	assertionID  string
+	audience     string
+	notBefore    time.Time
+	unsigned     bool
+}
+
+func newID40() string {
+	var b [20]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("_%x", b)
+}
+
+// signedResponse builds and signs (the assertion, exclusive C14N) a
+// Response and returns it base64-encoded, as the SAMLResponse form field.
+func signedResponse(t testing.TB, a assertion) string {
+	t.Helper()
+	key, cert := testIdPIdentity(t)
+	now := time.Now().UTC()
+	if a.notBefore.IsZero() {
+		a.notBefore = now.Add(-5 * time.Minute)
+	}
+	if a.audience == "" {
+		a.audience = testSPEntityID
+	}
+	if a.assertionID == "" {
+		a.assertionID = newID40()
+	}
+	f := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
+	irt := ""
+	if a.inResponseTo != "" {
+		irt = fmt.Sprintf(` InResponseTo="%s"`, a.inResponseTo)
+	}
+	var attrs strings.Builder
+	for _, kv := range a.attrs {
+		fmt.Fprintf(&attrs, `<saml:Attribute Name="%s"><saml:AttributeValue>%s</saml:AttributeValue></saml:Attribute>`, kv[0], html.EscapeString(kv[1]))
+	}
+	stmt := ""
+	if attrs.Len() > 0 {
+		stmt = "<saml:AttributeStatement>" + attrs.String() + "</saml:AttributeStatement>"
+	}
+	x := fmt.Sprintf(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s"%s Version="2.0" IssueInstant="%s" Destination="%s">`+
+		`<saml:Issuer>%s</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`+
+		`<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s"><saml:Issuer>%s</saml:Issuer>`+
+		`<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">%s</saml:NameID>`+
+		`<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="%s" Recipient="%s"%s/></saml:SubjectConfirmation></saml:Subject>`+
+		`<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction><saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>`+
+		`<saml:AuthnStatement AuthnInstant="%s"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>%s</saml:Assertion></samlp:Response>`,
+		newID40(), irt, f(now), testACS, testIdPEntityID,
+		a.assertionID, f(now), testIdPEntityID, html.EscapeString(a.nameID),
+		f(now.Add(5*time.Minute)), testACS, irt,
+		f(a.notBefore), f(a.notBefore.Add(10*time.Minute)), a.audience, f(now), stmt)
+	doc := etree.NewDocument()
+	require.NoError(t, doc.ReadFromString(x))
+	if !a.unsigned {
+		as := doc.Root().SelectElement("saml:Assertion")
+		ctx := dsig.NewDefaultSigningContext(dsig.TLSCertKeyStore(tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}))
+		ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
+		require.NoError(t, ctx.SetSignatureMethod(dsig.RSASHA256SignatureMethod))
+		parent, err := etreeutils.NSBuildParentContext(as)
+		require.NoError(t, err)
+		detached, err := etreeutils.NSDetatch(parent, as)
+		require.NoError(t, err)
+		sig, err := ctx.ConstructSignature(detached, true)
+		require.NoError(t, err)
+		as.InsertChildAt(1, sig) // after the Issuer
+	}
+	out, err := doc.WriteToBytes()
+	require.NoError(t, err)
+	return base64.StdEncoding.EncodeToString(out)
+}
+
+// browser drives the SP of a Server in-process with its own cookie.
+type browser struct {
+	t       testing.TB
+	s       *Server
+	session string
+}
+
+func newBrowser(t testing.TB, s *Server) *browser { return &browser{t: t, s: s} }
+
+// post sends a SAMLResponse to the ACS and keeps the session cookie.
+func (b *browser) post(encoded string) *httptest.ResponseRecorder {
+	b.t.Helper()
+	form := url.Values{"SAMLResponse": {encoded}}
+	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	b.s.ServeHTTP(rec, req)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == SessionCookie {
+			b.session = c.Value
+		}
+	}
+	return rec
+}
+
+// login posts a fresh signed response for nameID with attributes (name,
+// value pairs) from a fresh browser and returns it with the ACS status.
+func login(t testing.TB, s *Server, nameID string, attrs ...string) (*browser, int) {
+	t.Helper()
+	a := assertion{nameID: nameID}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		a.attrs = append(a.attrs, [2]string{attrs[i], attrs[i+1]})
+	}
+	b := newBrowser(t, s)
+	return b, b.post(signedResponse(t, a)).Code
+}
+
+// whoami returns the session's account, or nil (and the status) without one.
+func (b *browser) whoami() (map[string]any, int) {
+	b.t.Helper()
+	req := httptest.NewRequest(http.MethodGet, testHost+SPPath+"/whoami", nil)
+	if b.session != "" {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: b.session})
+	}
+	rec := httptest.NewRecorder()
+	b.s.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		return nil, rec.Code
+	}
+	var m map[string]any
+	require.NoError(b.t, json.Unmarshal(rec.Body.Bytes(), &m))
+	return m, rec.Code
+}
+
+// whoamiID is the session's account id, or "".
+func (b *browser) whoamiID() string {
+	m, _ := b.whoami()
+	id, _ := m["id"].(string)
+	return id
+}
+
+// userCount counts the server's users.
+func userCount(s *Server) int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.resources[rtUser.Name])
+}

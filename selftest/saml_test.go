@@ -1,0 +1,33 @@
+package selftest
+
+import (
+	"sync"
+
+	. "github.com/onsi/gomega"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/mockidp"
+	"github.com/provcheck/provcheck/runner"
+	"github.com/provcheck/provcheck/suites/saml"
+)
+
+var (
+	idpOnce sync.Once
+	idp     *mockidp.Identity
+	idpErr  error
+)
+
+// trustMockIdP makes the reference target's SP trust the mock IdP (one
+// identity per test process) and returns the SAML contract of that SP.
+// Without a login URL the checks log in IdP-initiated.
+func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
+	idpOnce.Do(func() { idp, idpErr = runner.NewMockIdP() })
+	Expect(idpErr).NotTo(HaveOccurred())
+	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: idp.EntityID, Cert: idp.Cert, SSOURL: runner.MockIdPSSOURL})
+	pol := ref.Server.SPPolicy()
+	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL}
+	if spInitiated {
+		sp.LoginURL = ref.SP.LoginURL
+	}
+	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)}}
+}

@@ -35,6 +35,12 @@ var _ = Describe("the stateful fuzzer SCIM-FUZZ-001", func() {
 		}
 	})
 
+	It("passes a target that keeps a deleted user's userName taken (a SHOULD, not this check's MUST)", func() {
+		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{Faults: []reftarget.Fault{reftarget.FaultDeletedNameConflict}},
+			scim.Fuzz{Seed: 3, Checks: 200, Steps: 15})
+		Expect(r.Status).To(Equal(suites.Passed), r.Reason)
+	})
+
 	It("passes a reference target with small pages and without sorting", func() {
 		r := runCheckFuzz("SCIM-FUZZ-001", reftarget.Options{MaxResults: 2, NoSort: true}, scim.Fuzz{Seed: 7, Checks: 30, Steps: 20})
 		Expect(r.Status).To(Equal(suites.Passed), r.Reason)

@@ -2,6 +2,7 @@ package mockidp
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -262,8 +263,7 @@ func (o PatchOp) String() string {
 		s += " " + o.Path
 	}
 	if o.Value != nil {
-		b, _ := json.Marshal(o.Value)
-		v := string(b)
+		v := jsonText(o.Value)
 		if len(v) > 60 {
 			v = v[:60] + "…"
 		}
@@ -371,8 +371,20 @@ func (f *Filter) String() string {
 	case "pr":
 		return f.Attr + " pr"
 	}
-	b, _ := json.Marshal(f.Value)
-	return f.Attr + " " + f.Op + " " + string(b)
+	return f.Attr + " " + f.Op + " " + jsonText(f.Value)
+}
+
+// jsonText renders v as JSON without escaping &, < and > (which
+// json.Marshal turns into \u0026 and the like for HTML): filter values then
+// read as written, and only quotes and backslashes are escaped.
+func jsonText(v any) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // FilterAttrs are the attributes generated filters compare: all of them a

@@ -92,6 +92,7 @@ func TestFilterString(t *testing.T) {
 		L: &Filter{Op: "eq", Attr: "title", Value: `a "b"`},
 		R: &Filter{Op: "not", L: &Filter{Op: "or", L: &Filter{Op: "pr", Attr: "emails.value"}, R: &Filter{Op: "eq", Attr: "active", Value: true}}}}
 	assert.Equal(t, `(title eq "a \"b\"") and (not ((emails.value pr) or (active eq true)))`, f.String())
+	assert.Equal(t, `title co "a&b <x>"`, (&Filter{Op: "co", Attr: "title", Value: "a&b <x>"}).String(), "no HTML escapes")
 	assert.Equal(t, `replace emails[type eq "work"].value "x@example.com"`, PatchOp{Op: "replace", Path: WorkEmailPath, Value: "x@example.com"}.String())
 }
 

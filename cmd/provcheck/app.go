@@ -208,6 +208,29 @@ func (tf *targetFlags) config() (target.Config, error) {
 	return c, nil
 }
 
+// fuzzFlags size the stateful fuzzer (SCIM-FUZZ-001).
+type fuzzFlags struct {
+	seed             uint64
+	sequences, steps int
+	time, shrink     time.Duration
+}
+
+func (ff *fuzzFlags) bind(fs *flag.FlagSet) {
+	fs.Uint64Var(&ff.seed, "seed", 0, "seed of the generated sequences (0: random; the report records it, so a failure can be repeated)")
+	fs.IntVar(&ff.sequences, "fuzz-sequences", 0, fmt.Sprintf("sequences the stateful fuzzer runs per batch (0: %d; for thousands raise --check-timeout, or give --fuzz-time)", scim.DefaultFuzzChecks))
+	fs.IntVar(&ff.steps, "steps", 0, fmt.Sprintf("average operations per generated sequence (0: %d)", scim.DefaultFuzzSteps))
+	fs.DurationVar(&ff.time, "fuzz-time", 0, "time budget of the stateful fuzzer: batches of sequences run until it is spent (0: one batch)")
+	fs.DurationVar(&ff.shrink, "shrink-time", 0, fmt.Sprintf("time the fuzzer may spend minimising a failing sequence (0: %s)", scim.DefaultShrinkTime))
+}
+
+// check refuses negative sizes.
+func (ff *fuzzFlags) check() error {
+	if ff.sequences < 0 || ff.steps < 0 || ff.time < 0 || ff.shrink < 0 {
+		return errors.New("--fuzz-sequences, --steps, --fuzz-time and --shrink-time cannot be negative")
+	}
+	return nil
+}
+
 // selectionFlags choose checks.
 type selectionFlags struct {
 	run, skip   listFlag
@@ -429,6 +452,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		verbose, noColor bool
 		forceF           forceFlag
 		discFiles        scim.DiscoveryFiles
+		fz               fuzzFlags
 	)
 	tf.bind(fs)
 	sf.bind(fs)
@@ -446,7 +470,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
 	fs.Var(&faults, "fault", "embedded reference target only: switch on a fault (repeatable; 'provcheck serve --list-faults')")
 	fs.StringVar(&baselineFile, "baseline", "", "YAML file of known deviations: the run fails only on what it does not list ('provcheck baseline' writes one)")
+	fz.bind(fs)
 	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	if err := fz.check(); err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
 	var baseline *runner.Baseline
@@ -491,6 +520,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		DiscoveryFiles: discFiles,
 		Baseline:       baseline, BaselineFile: baselineFile,
 		SAML: sc,
+		Seed: fz.seed, FuzzSequences: fz.sequences, FuzzSteps: fz.steps, FuzzTime: fz.time, FuzzShrinkTime: fz.shrink,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)

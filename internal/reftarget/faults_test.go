@@ -269,6 +269,18 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "userName", "renamed")))
 		return len(c.do("GET", q, nil).resources()) == 0
 	},
+	FaultPatchAfterPutClears: func(c *client) bool {
+		id := c.createUser(user("put-then-patch", "title", "Boss"))
+		c.do("PUT", "/Users/"+id, user("put-then-patch", "title", "Chief"))
+		r := c.do("PATCH", "/Users/"+id, patchBody(op("replace", "nickName", "Bo")))
+		return r.code == 200 && r.str("title") == "Chief" && r.str("nickName") == "Bo"
+	},
+	FaultDeletedStillFiltered: func(c *client) bool {
+		id := c.createUser(user("ghost", "title", "Haunting"))
+		c.do("DELETE", "/Users/"+id, nil)
+		q := "/Users?filter=" + url.QueryEscape(`title eq "Haunting"`)
+		return len(c.do("GET", q, nil).resources()) == 0
+	},
 	FaultProjectionIgnored: func(c *client) bool {
 		id := c.createUser(user("proj", "title", "T"))
 		g := c.do("GET", "/Users/"+id+"?attributes=userName", nil)
@@ -614,7 +626,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict, FaultDeletedStillFiltered},
 		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},

@@ -644,6 +644,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {
+			t.Parallel() // every probe against every fault: the slowest test here
 			for _, other := range Faults() {
 				if other.Fault == fi.Fault {
 					continue

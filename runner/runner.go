@@ -340,7 +340,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Report = suites.Report{
 		Run: suites.RunInfo{
 			Target: client.BaseURL(), Started: started, Finished: now(), Seed: seed,
-			Version: Version, Dialect: strings.Join(dialects, ","),
+			Version: Version, Dialect: strings.Join(dialects, ","), RunID: client.RunID(),
 		},
 		Results: results,
 	}

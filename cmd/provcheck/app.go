@@ -43,6 +43,8 @@ usage:
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
   provcheck mockidp serve [flags]
                               the mock IdP as a web app, to register with a staging SP
+  provcheck replay FILE [target flags]
+                              send a failed check's recorded requests again (provcheck-out/replay/ID.json)
   provcheck merge --out DIR FILE...
                               join the report.json files of the shards of a run (--shard i/n)
   provcheck compare --out DIR [NAME=]FILE...
@@ -84,6 +86,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdMerge(rest, stdout, stderr)
 	case "mockidp":
 		return cmdMockIdP(ctx, rest, stdout, stderr)
+	case "replay":
+		return cmdReplay(ctx, rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
 	case "serve":

@@ -501,3 +501,28 @@ func TestMockIdPServeKeepsItsIdentity(t *testing.T) {
 	assert.Equal(t, exitUsage, code)
 	oneLine(t, stderr)
 }
+
+func TestReplayOfAFailedCheck(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--fault", "no-uniqueness", "--run", "SCIM-USERS-008", "--out", dir)
+	require.Equal(t, exitFailed, code, stderr)
+	file := filepath.Join(dir, "replay", "SCIM-USERS-008.json")
+	require.FileExists(t, file)
+	require.FileExists(t, filepath.Join(dir, "replay", "SCIM-USERS-008.sh"))
+
+	// Against a target with the same bug the failure reproduces: exit 1.
+	code, stdout, stderr := run(t, "replay", file, "--fault", "no-uniqueness")
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stdout, "the failure reproduces")
+	// Against a correct target the duplicate is refused: the answer differs.
+	code, stdout, stderr = run(t, "replay", file)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "<- status differs")
+	assert.Contains(t, stdout, "the behaviour changed")
+
+	for _, args := range [][]string{{"replay"}, {"replay", filepath.Join(dir, "missing.json")}, {"replay", filepath.Join(dir, "report.json")}} {
+		code, _, stderr = run(t, args...)
+		assert.Equal(t, exitUsage, code, args)
+		oneLine(t, stderr)
+	}
+}

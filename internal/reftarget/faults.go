@@ -115,6 +115,7 @@ const (
 	FaultContentLocationOff    Fault = "content-location-mismatch"
 	FaultSimpleSubAttributes   Fault = "simple-subattributes"
 	FaultThrottleNoRetryAfter  Fault = "throttle-no-retry-after"
+	FaultMemberReaddDropped    Fault = "member-readd-dropped"
 )
 
 // FaultInfo describes one fault.
@@ -224,6 +225,7 @@ var faultInfos = []FaultInfo{
 	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
 	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
 	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
+	{FaultMemberReaddDropped, "a member removed from a group and added again by PATCH stays out (a tombstone is never cleared)"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

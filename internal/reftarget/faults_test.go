@@ -287,6 +287,13 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultMemberReaddDropped: func(c *client) bool {
+		uid := c.createUser(user("readd"))
+		gid := c.createGroup(group("readd", uid))
+		c.do("PATCH", "/Groups/"+gid, patchBody(op("remove", `members[value eq "`+uid+`"]`, nil)))
+		c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": uid}})))
+		return c.do("GET", "/Groups/"+gid, nil).str("members.0.value") == uid
+	},
 	FaultThrottleNoRetryAfter: func(c *client) bool {
 		for range 20 {
 			if r := c.do("GET", "/ServiceProviderConfig", nil); r.code == http.StatusTooManyRequests && r.header.Get("Retry-After") == "" {

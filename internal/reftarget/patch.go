@@ -115,6 +115,9 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if !(rt == rtGroup && s.has(FaultGroupDuplicateMember)) {
 		dedupeValues(rt, data)
 	}
+	if rt == rtGroup && s.has(FaultMemberReaddDropped) {
+		s.dropReadded(r.id, r.data, data)
+	}
 	pruneEmpty(rt, data)
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err

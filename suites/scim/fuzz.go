@@ -36,7 +36,17 @@ var fuzzChecks = []suites.Check{
 			"exactly the users it matches, and the pages of a list together hold each matching user once",
 		Level: suites.Must, Kind: suites.Sequence, Requires: filterRequires,
 		Labels: []string{"area:fuzz", "tier:extended"}, Covers: []string{"S146", "S147", "S148", "S149"},
-		Run: fuzzRun,
+		Run: func(t *suites.T) { fuzzRun(t, false) },
+	},
+	{
+		ID: "SCIM-FUZZ-002", Title: "Random sequences of group memberships agree with a model of an RFC-correct server",
+		Spec: "RFC 7644 §3.3, §3.5.2.1, §3.5.2.2, §3.6; RFC 7643 §4.2",
+		Rule: "derived: after any sequence of user creates and deletes, group creates, member adds (path members) and removes " +
+			"(members[value eq \"…\"]), a group holds exactly the members the model holds (a deleted user may stay " +
+			"listed: RFC 7643 §2.3.7 lets a server keep the reference; SCIM-GROUPS-014 judges that)",
+		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapUsers, suites.CapGroups, suites.CapPatch, suites.CapFilter},
+		Labels: []string{"area:fuzz", "tier:extended"}, Covers: []string{"S51", "S52", "S61"},
+		Run: func(t *suites.T) { fuzzRun(t, true) },
 	},
 }
 
@@ -137,7 +147,9 @@ type fuzzer struct {
 	spec  mockidp.UserSpec // without Tag; each sequence has its own
 	patch bool             // the target advertises PATCH
 	sort  bool             // the target advertises sorting: page walks sort by userName
-	mark  int
+	// groups makes the sequences about group membership (SCIM-FUZZ-002).
+	groups bool
+	mark   int
 	// steps0 is the configured average sequence length, which a replay
 	// needs as much as the seed.
 	steps0 int
@@ -153,14 +165,14 @@ type fuzzer struct {
 	alive map[string]string // id → path of users created and not yet deleted
 }
 
-// fuzzRun is the Run of SCIM-FUZZ-001.
-func fuzzRun(t *suites.T) {
+// fuzzRun is the Run of SCIM-FUZZ-001 and, with groups, of SCIM-FUZZ-002.
+func fuzzRun(t *suites.T, groups bool) {
 	e := Session(t)
 	cfg := e.Fuzz.withDefaults()
 	patchOK, _ := e.Disc.Has(suites.CapPatch)
 	sortOK, _ := e.Disc.Has(suites.CapSort)
 	entOK, _ := e.Disc.Has(suites.CapEnterpriseUser)
-	fz := &fuzzer{t: t, e: e, patch: patchOK, sort: sortOK, mark: t.Mark(), steps0: cfg.Steps, alive: map[string]string{},
+	fz := &fuzzer{t: t, e: e, patch: patchOK, sort: sortOK, groups: groups, mark: t.Mark(), steps0: cfg.Steps, alive: map[string]string{},
 		spec: mockidp.UserSpec{Enterprise: entOK, Writable: fuzzWritable(e.Disc)}}
 	t.Cleanup(fz.cleanupAlive)
 
@@ -186,7 +198,7 @@ func fuzzRun(t *suites.T) {
 			rapid.Check(tb, fz.property)
 		})
 		if err != nil {
-			t.Abort(fmt.Errorf("SCIM-FUZZ-001 cannot configure rapid: %w", err))
+			t.Abort(fmt.Errorf("%s cannot configure rapid: %w", t.Name(), err))
 		}
 		if tb.Failed() || fz.harness != nil || fz.declined != "" || cfg.Time <= 0 || time.Since(start) >= cfg.Time || t.Context().Err() != nil {
 			break
@@ -268,6 +280,7 @@ type fuzzSeq struct {
 	m       *fuzzModel
 	lines   []string
 	created []*fuzzUser
+	groups  []*fuzzGroup
 	// again repeats the last list or page walk.
 	again func()
 }
@@ -283,6 +296,14 @@ func (fz *fuzzer) property(rt *rapid.T) {
 	s.spec = fz.spec
 	s.spec.Tag = s.tag
 	rt.Cleanup(s.cleanup)
+	rt.Cleanup(s.groupCleanup) // runs first: groups before their members
+	if fz.groups {
+		rt.Repeat(map[string]func(*rapid.T){
+			"create": s.create, "delete": s.delete,
+			"group": s.groupCreate, "member": s.groupMember, "readGroup": s.groupRead,
+		})
+		return
+	}
 	rt.Repeat(map[string]func(*rapid.T){
 		"create": s.create, "get": s.get, "put": s.put, "patch": s.patchUser,
 		"delete": s.delete, "list": s.list, "page": s.page, "relist": s.relist,

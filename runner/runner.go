@@ -121,8 +121,12 @@ type Config struct {
 	ForceCaps []suites.Capability
 	// DiscoveryFiles stand in for discovery endpoints a target lacks.
 	DiscoveryFiles scim.DiscoveryFiles
-	Strict         bool // warnings count as failures (junit.xml shows them as failures)
-	Seed           uint64
+	// UserEmail gives every User body the SCIM checks write without
+	// "emails" one work email (scim.Env.UserEmail), for targets that refuse
+	// a User without an email.
+	UserEmail bool
+	Strict    bool // warnings count as failures (junit.xml shows them as failures)
+	Seed      uint64
 	// Baseline, when set, excuses the known deviations it lists: their
 	// results carry its reason and Outcome.Failing does not count them.
 	Baseline     *Baseline
@@ -294,8 +298,11 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	var envs Envs
 	if samlOnly {
 		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
-	} else if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
-		return out, err
+	} else {
+		if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+			return out, err
+		}
+		envs.SCIM.UserEmail = cfg.UserEmail
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{

@@ -122,7 +122,11 @@ type Config struct {
 	ForceCaps []suites.Capability
 	// DiscoveryFiles stand in for discovery endpoints a target lacks.
 	DiscoveryFiles scim.DiscoveryFiles
-	Strict         bool // warnings count as failures (junit.xml shows them as failures)
+	// UserEmail gives every User body the SCIM checks write without
+	// "emails" one work email (scim.Env.UserEmail), for targets that refuse
+	// a User without an email.
+	UserEmail bool
+	Strict    bool // warnings count as failures (junit.xml shows them as failures)
 	// Seed starts the random generators of the property checks (the
 	// stateful fuzzer); 0 picks a random seed, which the report records so
 	// the run can be repeated.
@@ -307,8 +311,11 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	var envs Envs
 	if samlOnly {
 		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
-	} else if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
-		return out, err
+	} else {
+		if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+			return out, err
+		}
+		envs.SCIM.UserEmail = cfg.UserEmail
 	}
 	seed := cfg.Seed
 	if seed == 0 {

@@ -457,6 +457,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		forceF           forceFlag
 		discFiles        scim.DiscoveryFiles
 		fz               fuzzFlags
+		userEmail        bool
 	)
 	tf.bind(fs)
 	sf.bind(fs)
@@ -469,6 +470,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&discFiles.SPC, "spc-file", "", "JSON file standing in for the target's /ServiceProviderConfig")
 	fs.StringVar(&discFiles.ResourceTypes, "resource-types-file", "", "JSON file standing in for the target's /ResourceTypes")
 	fs.StringVar(&discFiles.Schemas, "schemas-file", "", "JSON file standing in for the target's /Schemas")
+	fs.BoolVar(&userEmail, "user-email", false, "give every User the checks write without emails one work email (for targets that refuse a User without one; SCIM-USERS-001 still sends userName alone)")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (SHOULD violations) as failures")
 	fs.BoolVar(&verbose, "v", false, "verbose: reasons of skips, full reasons and logs")
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
@@ -521,8 +523,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
 		Parallel: parallel, Timeout: checkTimeout, Force: forceF.all, ForceCaps: forceF.caps, Strict: strict, Progress: console.Progress,
-		DiscoveryFiles: discFiles,
-		Baseline:       baseline, BaselineFile: baselineFile,
+		DiscoveryFiles: discFiles, UserEmail: userEmail,
+		Baseline: baseline, BaselineFile: baselineFile,
 		SAML: sc,
 		Seed: fz.seed, FuzzSequences: fz.sequences, FuzzSteps: fz.steps, FuzzTime: fz.time, FuzzShrinkTime: fz.shrink,
 	}

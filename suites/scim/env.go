@@ -22,6 +22,10 @@ type Env struct {
 	// Authenticated is true when the run was given credentials for the target,
 	// so checks of authentication make sense.
 	Authenticated bool
+	// UserEmail (--user-email) adds one work email to every User body a
+	// check POSTs or PUTs without "emails", for targets that refuse a User
+	// without an email (see withUserEmail).
+	UserEmail bool
 	// Fuzz sets how much the stateful fuzzer (SCIM-FUZZ-001) does.
 	Fuzz Fuzz
 }

@@ -534,6 +534,18 @@ func (s *Server) viewWith(r *resource, base string, groups []*resource) map[stri
 	}
 	v["schemas"] = schemas
 	v["id"] = r.id
+	// manager.$ref is RECOMMENDED (RFC 7643 §4.3): the manager's URI.
+	if ent, ok := v[uriEnterprise].(map[string]any); ok {
+		if m, ok := ent["manager"].(map[string]any); ok {
+			if id, ok := m["value"].(string); ok && id != "" && m["$ref"] == nil {
+				m = copyMap(m)
+				m["$ref"] = base + "/Users/" + id
+				ent = copyMap(ent)
+				ent["manager"] = m
+				v[uriEnterprise] = ent
+			}
+		}
+	}
 	if r.rt == rtUser && s.has(FaultExternalIDInvented) && v["externalId"] == nil {
 		v["externalId"] = r.id
 	}

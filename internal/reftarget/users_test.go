@@ -40,7 +40,7 @@ func TestUserCreate(t *testing.T) {
 	assert.NotContains(t, r.body, "unknown")
 	assert.NotContains(t, r.body, "roles")
 	assert.Equal(t, "701984", r.ent("employeeNumber"))
-	assert.Equal(t, map[string]any{"value": "m1"}, r.ent("manager"))
+	assert.Equal(t, map[string]any{"value": "m1", "$ref": testBase + "/Users/m1"}, r.ent("manager"), "manager.$ref is RECOMMENDED (RFC 7643 §4.3)")
 	assert.Equal(t, "User", r.get("meta.resourceType"))
 	loc := testBase + "/Users/" + id
 	assert.Equal(t, loc, r.get("meta.location"))

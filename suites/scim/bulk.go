@@ -351,6 +351,30 @@ var bulkChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-BULK-011", Title: "A bulkId reference inside an extension attribute (enterprise manager) is replaced too",
+		Spec:  "RFC 7644 §3.7.2",
+		Rule:  `The service provider MUST replace the string "bulkId:qwerty" with the permanent resource id once created. [...] Extensions that include references to other resources MUST be handled in the same way by the service provider.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapBulk, suites.CapUsers, suites.CapEnterpriseUser},
+		Labels: []string{"area:bulk", "tier:extended"}, Covers: []string{"S130"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			if a := e.Disc.Schema(URNEnterprise).Attr("manager.value"); a == nil {
+				t.Skipf("not applicable: the target's enterprise schema declares no manager.value")
+			}
+			report := newUser(t)
+			report["schemas"] = []any{URNUser, URNEnterprise}
+			report[URNEnterprise] = Obj{"manager": Obj{"value": "bulkId:m"}}
+			r := bulkSend(t, 0, bulkPost(e, URNUser, "m", newUser(t)), bulkPost(e, URNUser, "r", report))
+			res := bulkResults(t, r)
+			mid := bulkCreated(t, e, res, "m")
+			rid := bulkCreated(t, e, res, "r")
+			g := object(t, get(t, resourcePath(e, URNUser, rid), nil))
+			if got := g.Str(URNEnterprise, "manager", "value"); got != mid {
+				t.Errorf("the user created with manager \"bulkId:m\" has manager.value %q; expected the id of user \"m\", %q", got, mid)
+			}
+		},
+	},
 }
 
 // bulkPost is a Bulk POST operation creating a resource of type urn.

@@ -1,6 +1,7 @@
 package scim
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/provcheck/provcheck/suites"
@@ -126,6 +127,54 @@ var commonChecks = []suites.Check{
 				if loc := Obj(m).Str("meta", "location"); !sameURL(loc, cl) {
 					t.Errorf("%s: meta.location is %q but the Content-Location header is %q; they must be the same", line(r), loc, cl)
 				}
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-006", Title: "Attribute order in a request does not matter (schemas last, userName first)",
+		Spec:  "RFC 7643 §2.3.8",
+		Rule:  `Servers and clients MUST NOT require or expect attributes to be in any specific order when an object is either generated or analyzed.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:common", "tier:extended"}, Covers: []string{"S23"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			name := e.Name("pc-user")
+			raw := fmt.Sprintf(`{"userName":%q,"name":{"familyName":"Jensen","givenName":"Barbara"},"emails":[{"value":%q,"type":"work"}],"displayName":"Babs","schemas":[%q]}`,
+				name, strings.ToLower(name)+"@example.com", URNUser)
+			r := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: raw})
+			adopt(t, URNUser, r)
+			if r.Status != 201 {
+				t.Fatalf("%s for a User whose \"schemas\" comes last; expected 201 as for any order%s", line(r), bodyHint(r))
+			}
+			u := object(t, r)
+			if u.Str("userName") != name || u.Str("name", "givenName") != "Barbara" {
+				t.Errorf("%s: the user reads back as %s; expected userName %q and givenName \"Barbara\"", line(r), compact(u), name)
+			}
+		},
+	},
+	{
+		ID: "SCIM-COMMON-007", Title: "A user's manager carries $ref, the URI of the manager's resource",
+		Spec:  "RFC 7643 §4.3",
+		Rule:  `manager: The user's manager. [...] "$ref": The URI of the SCIM resource representing the User's manager. RECOMMENDED.`,
+		Level: suites.Should, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers, suites.CapEnterpriseUser},
+		Labels: []string{"area:common", "tier:extended"}, Covers: []string{"S33"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			if a := e.Disc.Schema(URNEnterprise).Attr("manager.value"); a == nil {
+				t.Skipf("not applicable: the target's enterprise schema declares no manager.value")
+			}
+			m, _ := createUser(t, newUser(t))
+			body := newUser(t)
+			body["schemas"] = []any{URNUser, URNEnterprise}
+			body[URNEnterprise] = Obj{"manager": Obj{"value": m.Str("id")}}
+			u, _ := createUser(t, body)
+			g := object(t, get(t, resourcePath(e, URNUser, u.Str("id")), nil))
+			ref := g.Str(URNEnterprise, "manager", "$ref")
+			switch {
+			case ref == "":
+				t.Errorf("the user's manager is %s without \"$ref\"; RECOMMENDED is the URI of the manager's resource", compact(g.Get(URNEnterprise, "manager")))
+			case !strings.HasSuffix(strings.TrimRight(ref, "/"), "/"+m.Str("id")):
+				t.Errorf("manager.$ref is %q; expected the URI of the manager's resource, ending in /%s", ref, m.Str("id"))
 			}
 		},
 	},

@@ -759,6 +759,28 @@ var patchChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-PATCH-034", Title: "An operation that adds to \"schemas\" holds for the operations after it",
+		Spec:  "RFC 7644 §3.5.2",
+		Rule:  `If one of the PATCH operations modifies the "schemas" attribute, subsequent operations SHALL assume the modified state of the "schemas" attribute.`,
+		Level: suites.Must, Kind: suites.Example, Requires: []suites.Capability{suites.CapUsers, suites.CapPatch, suites.CapEnterpriseUser},
+		Labels: []string{"area:patch", "tier:extended"}, Covers: []string{"S70"},
+		Run: func(t *suites.T) {
+			patchWritableIn(t, URNEnterprise, "department")
+			_, path := patchUser(t, newUser(t))
+			ops := []Obj{op("add", "schemas", []any{URNEnterprise}), op("replace", URNEnterprise+":department", "Tour Operations")}
+			r := patch(t, path, ops...)
+			if r.Status == 400 {
+				// The RFC says what follows a change of "schemas", not that a
+				// server must allow one.
+				t.Skipf("not applicable: %s for the operations %s: the target does not let PATCH change \"schemas\"%s", line(r), patchOpsText(ops), bodyHint(r))
+			}
+			if r.Status != 200 && r.Status != 204 {
+				t.Fatalf("%s for the operations %s; expected 200 with the user or 204%s", line(r), patchOpsText(ops), bodyHint(r))
+			}
+			patchWantStr(t, patchViews(t, r, path), "Tour Operations", URNEnterprise, "department")
+		},
+	},
 }
 
 // patchRequires is what most PATCH checks need.

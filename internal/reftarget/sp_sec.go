@@ -21,15 +21,15 @@ import (
 // against a classic SAML vulnerability, so the self-tests can prove the
 // SAML-SEC check meant for it catches it.
 const (
-	FaultSecAcceptUnsigned     Fault = "saml-accept-unsigned"
-	FaultSecTrustKeyInfo       Fault = "saml-trust-keyinfo"
-	FaultSecXSW                Fault = "saml-xsw-unverified-subject"
-	FaultSecCommentTruncation  Fault = "saml-nameid-comment-truncation"
-	FaultSecNoReplayCache      Fault = "saml-no-replay-cache"
-	FaultSecNoAudience         Fault = "saml-no-audience-check"
-	FaultSecNoDestination      Fault = "saml-no-destination-check"
-	FaultSecNoTimeChecks       Fault = "saml-no-time-checks"
-	FaultSecAcceptDoctype      Fault = "saml-accept-doctype"
+	FaultSecAcceptUnsigned    Fault = "saml-accept-unsigned"
+	FaultSecTrustKeyInfo      Fault = "saml-trust-keyinfo"
+	FaultSecXSW               Fault = "saml-xsw-unverified-subject"
+	FaultSecCommentTruncation Fault = "saml-nameid-comment-truncation"
+	FaultSecNoReplayCache     Fault = "saml-no-replay-cache"
+	FaultSecNoAudience        Fault = "saml-no-audience-check"
+	FaultSecNoDestination     Fault = "saml-no-destination-check"
+	FaultSecNoTimeChecks      Fault = "saml-no-time-checks"
+	FaultSecAcceptDoctype     Fault = "saml-accept-doctype"
 )
 
 // secMaxIssueInstantDistance is how far from now (plus the skew) an

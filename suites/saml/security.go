@@ -424,6 +424,9 @@ func secRun(t *suites.T, c secCase) {
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP could not build case %s (harness bug): %w", a.Key(), err))
 	}
+	if built.Spec.Assertion != nil {
+		l.NameID = built.Spec.Assertion.NameID // what the IdP signed (S21: the full value)
+	}
 	trust := e.IdP
 	if a.Trust != nil {
 		trust = a.Trust
@@ -444,7 +447,8 @@ func secRun(t *suites.T, c secCase) {
 			// The same bytes again, from a fresh browser.
 			t.Logf("send %d of %d: %s", i-1, sends, l.Summary())
 			before = e.accounts(t, people...)
-			l = &Login{NameID: subject.NameID, Flow: l.Flow}
+			t.Logf("oracle before send %d: %s", i, secSnapshot(before, victim))
+			l = &Login{NameID: l.NameID, Flow: l.Flow}
 			p = &prepared{b: newBrowser(t, e), l: l, form: p.form, evidence: p.evidence}
 		}
 		start = time.Now()

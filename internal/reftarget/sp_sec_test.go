@@ -38,7 +38,7 @@ var secFaultProbes = map[Fault]func(c *client) bool{
 	},
 	FaultSecTrustKeyInfo: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
-		key, cert := secAttackerIdentity(c.t)
+		key, cert := secAttackerIdentity()
 		enc := secEdit(c.t, signedResponse(c.t, assertion{nameID: "p-keyinfo"}), func(doc *etree.Document) {
 			as := doc.Root().SelectElement("saml:Assertion")
 			as.RemoveChild(as.SelectElement("ds:Signature"))
@@ -139,7 +139,7 @@ func secEdit(t testing.TB, encoded string, edit func(*etree.Document)) string {
 }
 
 // secSign signs el (enveloped, exclusive C14N, RSA-SHA256) with key and
-// puts the signature after its Issuer.
+// puts the signature after its Issuer (its first child).
 func secSign(t testing.TB, el *etree.Element, key *rsa.PrivateKey, cert *x509.Certificate) {
 	t.Helper()
 	ctx := dsig.NewDefaultSigningContext(dsig.TLSCertKeyStore(tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}))
@@ -154,31 +154,30 @@ func secSign(t testing.TB, el *etree.Element, key *rsa.PrivateKey, cert *x509.Ce
 	el.InsertChildAt(1, sig)
 }
 
-var (
-	secAttackerOnce sync.Once
-	secAttackerKey  *rsa.PrivateKey
-	secAttackerCert *x509.Certificate
-)
+// secAttackerIdentity is a key the SP does not trust, with its
+// certificate (generated once).
+var secAttackerIdentity = sync.OnceValues(func() (*rsa.PrivateKey, *x509.Certificate) {
+	return secTestIdentity("attacker", 8)
+})
 
-// secAttackerIdentity is a key the SP does not trust, with its certificate.
-func secAttackerIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
-	secAttackerOnce.Do(func() {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(8), Subject: pkix.Name{CommonName: "attacker"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			panic(err)
-		}
-		if secAttackerCert, err = x509.ParseCertificate(der); err != nil {
-			panic(err)
-		}
-		secAttackerKey = key
-	})
-	return secAttackerKey, secAttackerCert
+// secTestIdentity generates a 2048-bit key and a self-signed certificate
+// valid for a day around now.
+func secTestIdentity(cn string, serial int64) (*rsa.PrivateKey, *x509.Certificate) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(serial), Subject: pkix.Name{CommonName: cn},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		panic(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		panic(err)
+	}
+	return key, cert
 }
 
 // TestSecRefusals: the correct SP refuses what gosaml2 v0.12.0 alone

@@ -405,21 +405,7 @@ func secRun(t *suites.T, c secCase) {
 	if c.outcome == secControl {
 		subject = v
 	}
-	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), subject.NameID, now)
-	at := e.attrs()
-	for _, kv := range [][2]string{{at.Email, subject.Email}, {at.GivenName, subject.GivenName}, {at.Surname, subject.Family}} {
-		if kv[0] != "" && kv[1] != "" {
-			spec.AddAttribute(kv[0], kv[1])
-		}
-	}
-	l := &Login{NameID: subject.NameID, Flow: "IdP-initiated"}
-	relay := ""
-	if e.SP.LoginURL != "" {
-		l.Flow = "SP-initiated"
-		req := b.authnRequest()
-		spec.SetInResponseTo(req.ID)
-		relay = req.RelayState
-	}
+	spec, l, relay := b.secBaseline(subject, now)
 	built, err := a.Build(spec, mockidp.DefaultSignOptions(e.IdP))
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP could not build case %s (harness bug): %w", a.Key(), err))

@@ -2,10 +2,8 @@ package saml
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/x509"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -176,28 +174,31 @@ func (sp *secNaiveSP) acs(w http.ResponseWriter, r *http.Request) {
 		sp.accounts[nameID] = acct
 		sp.mail[acct] = mail
 	}
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	tok := hex.EncodeToString(b[:])
+	tok := mockidp.NewID()
 	sp.sessions[tok] = acct
 	http.SetCookie(w, &http.Cookie{Name: "s", Value: tok, Path: "/"})
 	http.Redirect(w, r, "/me", http.StatusFound)
 }
 
-func (sp *secNaiveSP) me(w http.ResponseWriter, r *http.Request) {
+// session is the account and email of the request's session.
+func (sp *secNaiveSP) session(r *http.Request) (acct, mail string, ok bool) {
 	c, err := r.Cookie("s")
-	sp.mu.Lock()
-	id := ""
-	if err == nil {
-		id = sp.sessions[c.Value]
+	if err != nil {
+		return "", "", false
 	}
-	mail := sp.mail[id]
-	sp.mu.Unlock()
-	if id == "" {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	acct, ok = sp.sessions[c.Value]
+	return acct, sp.mail[acct], ok
+}
+
+func (sp *secNaiveSP) me(w http.ResponseWriter, r *http.Request) {
+	acct, mail, ok := sp.session(r)
+	if !ok {
 		http.Error(w, "no session", http.StatusUnauthorized)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"id": id, "email": mail})
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": acct, "email": mail})
 }
 
 func (sp *secNaiveSP) env() *Env {

@@ -347,7 +347,11 @@ func secAttackKeys(t *suites.T, idp *mockidp.Identity) (attacker, clone *mockidp
 }
 
 // secClip bounds evidence: a deep-nesting payload is most of a megabyte.
-const secClip = 64 << 10
+// secIndentMax is the largest response also shown indented.
+const (
+	secClip      = 64 << 10
+	secIndentMax = 16 << 10
+)
 
 // secEvidence is the request body shown for the POST to the ACS: the
 // decoded XML exactly as sent, the case and its mutation trace.
@@ -358,6 +362,11 @@ func secEvidence(a mockidp.Attack, b *mockidp.Built, relay string) string {
 		xml = xml[:secClip] + fmt.Sprintf("… [%d more bytes not shown]", len(b.XML)-secClip)
 	}
 	fmt.Fprintf(&s, "SAMLResponse (decoded XML, byte-exact as sent; base64 in the form):\n%s\n", xml)
+	if len(b.XML) <= secIndentMax {
+		if ind := indentXML(b.XML); ind != string(b.XML) {
+			fmt.Fprintf(&s, "\nthe same, indented for reading (re-serialised: the bytes above are what was sent):\n%s\n", ind)
+		}
+	}
 	if relay != "" {
 		fmt.Fprintf(&s, "RelayState: %s\n", relay)
 	}

@@ -61,7 +61,22 @@ type secCase struct {
 	oob bool
 	// budget marks the X cases with a time budget (secBudget).
 	budget bool
+	// prime, when set, first logs V in with a baseline response and
+	// builds the case with primed from what that login used up: the ID of
+	// the AuthnRequest it answered (secPrimeRequest, P13) or of its
+	// assertion (secPrimeAssertion, P15).
+	prime  secPrime
+	primed func(id string) mockidp.Attack
 }
+
+// secPrime says what a primed case reuses of V's earlier login.
+type secPrime int
+
+const (
+	secPrimeNone secPrime = iota
+	secPrimeRequest
+	secPrimeAssertion
+)
 
 const (
 	secCore     = "tier:core"
@@ -72,9 +87,9 @@ const (
 // and S33 (not in the attack library yet), K04 and K06 (the SP would have
 // to trust a rollover or RSA-1024 certificate from its metadata), K11 and
 // K12 (expired certificate, second trusted IdP), P04 (the skew sweep is a
-// measurement, not a verdict), P12, P13, P15–P17 and P21 (they need
-// browser-bound AuthnRequest state or the IdP-initiated policy the
-// contract does not declare yet), P23 (informational), X05 and X08, and
+// measurement, not a verdict), P12, P16, P17 and P21 (they need
+// browser-bound AuthnRequest state, the IdP-initiated policy the contract
+// does not declare yet, or RelayState handling), P23 (informational), X05 and X08, and
 // the E lines (encrypted assertions: out of scope of this slice).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
@@ -156,7 +171,11 @@ var secTable = []secCase{
 	{id: "SAML-SEC-P10-WRONG", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.WrongIssuer("https://attacker.invalid/idp") }},
 	{id: "SAML-SEC-P10-MISSING", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.WrongIssuer("") }},
 	{id: "SAML-SEC-P11", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.FailedStatus() }},
+	{id: "SAML-SEC-P13", tier: secExtended, prime: secPrimeRequest, primed: mockidp.AnsweredInResponseTo,
+		attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.AnsweredInResponseTo("") }},
 	{id: "SAML-SEC-P14", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.Replay() }},
+	{id: "SAML-SEC-P15", tier: secExtended, prime: secPrimeAssertion, primed: mockidp.ReusedAssertionID,
+		attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ReusedAssertionID("") }},
 	{id: "SAML-SEC-P18-HOLDER-OF-KEY", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack {
 		return mockidp.NotBearer(mockidp.ConfirmationHolderOfKey)
 	}},
@@ -406,10 +425,14 @@ func secRun(t *suites.T, c secCase) {
 		t.Skipf("the positive control logs in as the canary victim, who has no account (no SCIM client, JIT creation off)")
 	}
 
+	now := e.now()
+	if c.prime != secPrimeNone {
+		a = c.primed(e.secPrime(t, c, victim, now))
+	}
+
 	// The response: the baseline for the attacker's own identity (for the
 	// control, V's), with the case's mutations.
 	b := newBrowser(t, e)
-	now := e.now()
 	subject := atk
 	if c.outcome == secControl {
 		subject = v
@@ -483,12 +506,12 @@ func secRun(t *suites.T, c secCase) {
 			t.Logf("the login as the attacker-owned value created its own account (allowed): %s", side)
 		}
 	case verdict == AcceptedAsExpected:
-		t.Errorf("the SP accepted the forged response %s: %s, the principal its signed part names (%s); it must refuse", a.Key(), l.Summary(), verdict)
+		t.Errorf("the SP accepted case %s: %s, the principal its signed part names (%s); it must refuse", a.Key(), l.Summary(), verdict)
 	case verdict == AcceptedAsOther:
 		if c.outcome == secControl {
 			t.Errorf("positive control: the baseline response for V landed in %s, not in V's account id=%s (%s)", l.Session, victim.id(), verdict)
 		} else {
-			t.Errorf("the SP accepted the forged response %s: %s (%s); it must refuse", a.Key(), l.Summary(), verdict)
+			t.Errorf("the SP accepted case %s: %s (%s); it must refuse", a.Key(), l.Summary(), verdict)
 		}
 	case verdict == RejectedWithSideEffect:
 		t.Errorf("the SP refused %s but the accounts changed: %s (%s; J23)", a.Key(), side, verdict)
@@ -512,6 +535,34 @@ func secRun(t *suites.T, c secCase) {
 			t.Logf("out-of-band canary %s: no request", params.Canary)
 		}
 	}
+}
+
+// secPrime logs V in with a baseline response from a fresh browser and
+// returns what the login used up: the ID of the AuthnRequest it answered
+// or of its assertion. A case that cannot be primed is skipped with the
+// reason.
+func (e *Env) secPrime(t *suites.T, c secCase, v secVictim, now time.Time) string {
+	if v.id() == "" {
+		t.Skipf("the case first logs in the canary victim, who has no account (no SCIM client, JIT creation off)")
+	}
+	if c.prime == secPrimeRequest && e.SP.LoginURL == "" {
+		t.Skipf("the case answers an AuthnRequest of the SP twice and needs SP-initiated login (--sp-login-url)")
+	}
+	b := newBrowser(t, e)
+	spec, l, relay := b.secBaseline(v.p, now)
+	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
+	if err != nil {
+		t.Abort(fmt.Errorf("mock IdP: %w", err))
+	}
+	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: "SAMLResponse (decoded XML of V's priming login):\n" + indentXML(built.XML)}
+	if l = p.send(); l.Session == nil || !v.is(*l.Session) {
+		t.Skipf("the priming login of the canary victim V did not land in V's account (%s); the case cannot be judged", l.Summary())
+	}
+	t.Logf("priming: %s (AuthnRequest %q, assertion %s used up)", l.Summary(), spec.InResponseTo, built.Spec.Assertion.ID)
+	if c.prime == secPrimeRequest {
+		return spec.InResponseTo
+	}
+	return built.Spec.Assertion.ID
 }
 
 // secExpected recognises the honest principal of a case: the account of

@@ -43,8 +43,11 @@ type secOutcome int
 const (
 	// secRefuse: only REJECTED_CLEAN passes.
 	secRefuse secOutcome = iota
-	// secHonest: a session for the honest, attacker-owned principal the
-	// signed bytes name (ACCEPTED_AS_EXPECTED) is allowed too; never V.
+	// secHonest: a session for the honest principal the genuinely signed
+	// bytes name (ACCEPTED_AS_EXPECTED) is allowed too; never V. S03 (the
+	// Response signature covers the assertion), S21–S23 and S34 (the full,
+	// attacker-owned value), X04 (xi:include ignored) and K10 (the pinned
+	// key verifies, the RetrievalMethod is ignored).
 	secHonest
 	// secControl: the positive control, which must be accepted as V.
 	secControl
@@ -154,7 +157,7 @@ var secTable = []secCase{
 	{id: "SAML-SEC-K08-DIGEST", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.UnknownAlgorithm("digest") }},
 	{id: "SAML-SEC-K08-C14N", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.UnknownAlgorithm("c14n") }},
 	{id: "SAML-SEC-K09", tier: secExtended, oob: true, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.XSLTTransform(p.Canary) }},
-	{id: "SAML-SEC-K10", tier: secExtended, oob: true, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.RemoteKeyInfo(p.Canary) }},
+	{id: "SAML-SEC-K10", tier: secExtended, outcome: secHonest, oob: true, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.RemoteKeyInfo(p.Canary) }},
 
 	{id: "SAML-SEC-P01", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.Expired(p.Skew) }},
 	{id: "SAML-SEC-P02", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.NotYetValid(p.Skew) }},
@@ -258,7 +261,7 @@ func (c secCase) check() suites.Check {
 		rule = "A baseline response (signed as the SP expects, fresh IDs, correct Audience, Recipient, Destination and Issuer) for the canary victim V is accepted and the session is V's account; it calibrates the oracle of every security case."
 	case secHonest:
 		title = secUpperFirst(a.Title) + " logs in as the full value or is refused, never as the victim"
-		rule = fmt.Sprintf("The SP reads the identity from the verified, canonical bytes: %s. It logs in as the full, attacker-owned value the IdP signed, or refuses; never as the canary victim V, and a refusal leaves no trace (J23: Δu = 0, V unchanged). Allowed verdicts: %s.", a.Title, strings.Join(allowed, ", "))
+		rule = fmt.Sprintf("The SP never logs in as the canary victim V for this response (%s): it refuses, or logs in as the principal the genuinely signed bytes name (for S21–S23 and S34 the full, attacker-owned value read from the canonical bytes). A refusal leaves no trace (J23: Δu = 0, V unchanged). Allowed verdicts: %s.", a.Title, strings.Join(allowed, ", "))
 	default:
 		rule = fmt.Sprintf("A correct SP refuses this response (%s): no session, no new account, the canary victim V unchanged (J23). Allowed verdicts: %s; a 5xx alone is logged as SERVER_ERROR.", a.Title, strings.Join(allowed, ", "))
 		if a.Should {

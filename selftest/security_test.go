@@ -19,7 +19,7 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultSecTrustKeyInfo:      {"SAML-SEC-K02", "ACCEPTED_AS_VICTIM"},
 	reftarget.FaultSecXSW:               {"SAML-SEC-S09", "ACCEPTED_AS_VICTIM"},
 	reftarget.FaultSecCommentTruncation: {"SAML-SEC-S21", "ACCEPTED_AS_VICTIM"},
-	reftarget.FaultSecNoReplayCache:     {"SAML-SEC-P14", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoReplayCache:     {"SAML-SEC-P15", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoAudience:        {"SAML-SEC-P06", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoDestination:     {"SAML-SEC-P09-MISSING", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoTimeChecks:      {"SAML-SEC-P01", "ACCEPTED_AS_EXPECTED"},

@@ -241,6 +241,7 @@ func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sp.pending[id] = now.Add(pendingLifetime)
 	s.sp.mu.Unlock()
+	secBindRequest(w, r, id)
 	http.Redirect(w, r, loc, http.StatusFound)
 }
 
@@ -353,6 +354,10 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		}
 	} else {
 		exp, ok := s.sp.pending[resp.InResponseTo]
+		if ok && !secSameBrowser(r, resp.InResponseTo) {
+			s.sp.mu.Unlock()
+			return "", refuse("InResponseTo %q answers an AuthnRequest this browser did not make", resp.InResponseTo)
+		}
 		if !ok || now.After(exp) {
 			s.sp.mu.Unlock()
 			return "", refuse("InResponseTo %q answers no pending AuthnRequest of this SP", resp.InResponseTo)

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -260,4 +261,29 @@ func (s *Server) secCheckConditions(a *types.Assertion, audience string, now tim
 		}
 	}
 	return nil
+}
+
+// SecAuthnRequestCookie binds an SP-initiated login to the browser that
+// started it: /saml/login sets it to the AuthnRequest ID, and the ACS
+// accepts InResponseTo only from the browser carrying it (catalogue P12:
+// a response to another browser's AuthnRequest is refused).
+const SecAuthnRequestCookie = "reftarget_authnrequest"
+
+// secBindRequest sets the AuthnRequest cookie of a login started at
+// /saml/login. The IdP's POST to the ACS is cross-site, so over TLS the
+// cookie is SameSite=None.
+func secBindRequest(w http.ResponseWriter, r *http.Request, id string) {
+	c := &http.Cookie{Name: SecAuthnRequestCookie, Value: id, Path: SPPath, HttpOnly: true,
+		MaxAge: int(pendingLifetime.Seconds()), SameSite: http.SameSiteLaxMode}
+	if r.TLS != nil {
+		c.Secure, c.SameSite = true, http.SameSiteNoneMode
+	}
+	http.SetCookie(w, c)
+}
+
+// secSameBrowser reports whether the request carries the AuthnRequest
+// cookie of id.
+func secSameBrowser(r *http.Request, id string) bool {
+	c, err := r.Cookie(SecAuthnRequestCookie)
+	return err == nil && c.Value == id
 }

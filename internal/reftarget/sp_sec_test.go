@@ -217,3 +217,17 @@ func TestSecRefusals(t *testing.T) {
 	assert.NotEmpty(t, b.whoamiID())
 	assert.True(t, strings.HasPrefix(string(FaultSecXSW), "saml-"))
 }
+
+// TestSecRequestBoundToBrowser: a response to another browser's
+// AuthnRequest is refused (catalogue P12); the browser that made it logs in.
+func TestSecRequestBoundToBrowser(t *testing.T) {
+	s := newSP(t, Options{})
+	mine := newBrowser(t, s)
+	id := spLogin(t, mine)
+	enc := signedResponse(t, assertion{nameID: "bound", inResponseTo: id})
+	other, code := secPost(t, s, enc)
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Empty(t, other.whoamiID())
+	assert.Equal(t, http.StatusSeeOther, mine.post(enc).Code)
+	assert.NotEmpty(t, mine.whoamiID())
+}

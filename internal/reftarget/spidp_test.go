@@ -121,6 +121,7 @@ type browser struct {
 	t       testing.TB
 	s       *Server
 	session string
+	authn   string // the AuthnRequest cookie of an SP-initiated login
 }
 
 func newBrowser(t testing.TB, s *Server) *browser { return &browser{t: t, s: s} }
@@ -131,6 +132,9 @@ func (b *browser) post(encoded string) *httptest.ResponseRecorder {
 	form := url.Values{"SAMLResponse": {encoded}}
 	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if b.authn != "" {
+		req.AddCookie(&http.Cookie{Name: SecAuthnRequestCookie, Value: b.authn})
+	}
 	rec := httptest.NewRecorder()
 	b.s.ServeHTTP(rec, req)
 	for _, c := range rec.Result().Cookies() {

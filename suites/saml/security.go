@@ -79,6 +79,9 @@ const (
 	secPrimeNone secPrime = iota
 	secPrimeRequest
 	secPrimeAssertion
+	// secPrimeForeign: another browser starts a login whose AuthnRequest
+	// is never answered (P12).
+	secPrimeForeign
 )
 
 const (
@@ -90,9 +93,9 @@ const (
 // and S33 (not in the attack library yet), K04 and K06 (the SP would have
 // to trust a rollover or RSA-1024 certificate from its metadata), K11 and
 // K12 (expired certificate, second trusted IdP), P04 (the skew sweep is a
-// measurement, not a verdict), P12, P16, P17 and P21 (they need
-// browser-bound AuthnRequest state, the IdP-initiated policy the contract
-// does not declare yet, or RelayState handling), P23 (informational), X05 and X08, and
+// measurement, not a verdict), P16, P17 and P21 (they need the
+// IdP-initiated policy the contract does not declare yet, or RelayState
+// handling), P23 (informational), X05 and X08, and
 // the E lines (encrypted assertions: out of scope of this slice).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
@@ -174,6 +177,8 @@ var secTable = []secCase{
 	{id: "SAML-SEC-P10-WRONG", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.WrongIssuer("https://attacker.invalid/idp") }},
 	{id: "SAML-SEC-P10-MISSING", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.WrongIssuer("") }},
 	{id: "SAML-SEC-P11", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.FailedStatus() }},
+	{id: "SAML-SEC-P12", tier: secCore, prime: secPrimeForeign, primed: mockidp.ForeignInResponseTo,
+		attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ForeignInResponseTo("") }},
 	{id: "SAML-SEC-P13", tier: secExtended, prime: secPrimeRequest, primed: mockidp.AnsweredInResponseTo,
 		attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.AnsweredInResponseTo("") }},
 	{id: "SAML-SEC-P14", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.Replay() }},
@@ -540,16 +545,22 @@ func secRun(t *suites.T, c secCase) {
 	}
 }
 
-// secPrime logs V in with a baseline response from a fresh browser and
-// returns what the login used up: the ID of the AuthnRequest it answered
-// or of its assertion. A case that cannot be primed is skipped with the
-// reason.
+// secPrime prepares a primed case from a fresh browser: for P12 it starts
+// a login it never finishes and returns its AuthnRequest ID; otherwise it
+// logs V in with a baseline response and returns what the login used up,
+// the ID of the AuthnRequest it answered or of its assertion. A case that
+// cannot be primed is skipped with the reason.
 func (e *Env) secPrime(t *suites.T, c secCase, v secVictim, now time.Time) string {
+	if c.prime != secPrimeAssertion && e.SP.LoginURL == "" {
+		t.Skipf("the case answers an AuthnRequest of the SP and needs SP-initiated login (--sp-login-url)")
+	}
+	if c.prime == secPrimeForeign {
+		req := newBrowser(t, e).authnRequest()
+		t.Logf("priming: another browser started a login; its AuthnRequest %s stays unanswered", req.ID)
+		return req.ID
+	}
 	if v.id() == "" {
 		t.Skipf("the case first logs in the canary victim, who has no account (no SCIM client, JIT creation off)")
-	}
-	if c.prime == secPrimeRequest && e.SP.LoginURL == "" {
-		t.Skipf("the case answers an AuthnRequest of the SP twice and needs SP-initiated login (--sp-login-url)")
 	}
 	b := newBrowser(t, e)
 	spec, l, relay := b.secBaseline(v.p, now)

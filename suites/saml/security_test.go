@@ -277,3 +277,31 @@ func TestSecCanaryCatchesAFetch(t *testing.T) {
 		assert.Contains(t, r.Reason, string(RejectedClean), "refused, and still a finding")
 	}
 }
+
+// TestSecCatalogueLinesAccountedFor: every S, K, P, X and E line of the
+// catalogue's SAML part is covered by a SAML-SEC check or has a reason in
+// SecUncovered, never both, never neither.
+func TestSecCatalogueLinesAccountedFor(t *testing.T) {
+	b, err := os.ReadFile("../../fixtures/catalogue/CATALOGUE.md")
+	require.NoError(t, err)
+	_, part2, ok := strings.Cut(string(b), "## Part 2")
+	require.True(t, ok)
+	covered := map[string]bool{}
+	for _, c := range SecChecks() {
+		for _, l := range c.Covers {
+			covered[l] = true
+		}
+	}
+	lineRE := regexp.MustCompile(`(?m)^\| ([SKPXE]\d\d) \|`)
+	var lines []string
+	for _, m := range lineRE.FindAllStringSubmatch(part2, -1) {
+		lines = append(lines, m[1])
+	}
+	require.Len(t, lines, 34+12+23+9+8)
+	for _, l := range lines {
+		_, waived := SecUncovered[l]
+		assert.True(t, covered[l] || waived, "%s is neither covered nor in SecUncovered", l)
+		assert.False(t, covered[l] && waived, "%s is covered; remove it from SecUncovered", l)
+	}
+	assert.Len(t, SecUncovered, len(lines)-len(covered))
+}

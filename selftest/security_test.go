@@ -22,6 +22,7 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultSecNoReplayCache:     {"SAML-SEC-P15", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoAudience:        {"SAML-SEC-P06", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoDestination:     {"SAML-SEC-P09-MISSING", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoRecipient:       {"SAML-SEC-P08", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoTimeChecks:      {"SAML-SEC-P01", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecAcceptDoctype:     {"SAML-SEC-X02-PARAMETER", "ACCEPTED_AS_EXPECTED"},
 }

@@ -29,6 +29,7 @@ const (
 	FaultSecNoReplayCache     Fault = "saml-no-replay-cache"
 	FaultSecNoAudience        Fault = "saml-no-audience-check"
 	FaultSecNoDestination     Fault = "saml-no-destination-check"
+	FaultSecNoRecipient       Fault = "saml-no-recipient-check"
 	FaultSecNoTimeChecks      Fault = "saml-no-time-checks"
 	FaultSecAcceptDoctype     Fault = "saml-accept-doctype"
 )
@@ -47,6 +48,7 @@ var secFaultInfos = []FaultInfo{
 	{FaultSecNoReplayCache, "the SP keeps no assertion-ID replay cache and never consumes its AuthnRequest IDs: a Response can be used twice"},
 	{FaultSecNoAudience, "the SP ignores the assertion's AudienceRestriction"},
 	{FaultSecNoDestination, "the SP accepts a signed Response without Destination"},
+	{FaultSecNoRecipient, "the SP ignores the SubjectConfirmationData Recipient (an assertion for another ACS URL is accepted)"},
 	{FaultSecNoTimeChecks, "the SP ignores the Conditions validity window and the IssueInstant"},
 	{FaultSecAcceptDoctype, "the SP accepts a Response with a DOCTYPE (entity declarations)"},
 }
@@ -79,6 +81,10 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 		}
 	}
 	resp, err := p.ValidateEncodedResponse(encoded)
+	var wrong saml2.ErrInvalidValue
+	if err != nil && s.has(FaultSecNoRecipient) && errors.As(err, &wrong) && wrong.Key == saml2.RecipientAttr {
+		resp, err = secIgnoreRecipient(p, raw, wrong.Actual)
+	}
 	if err != nil && s.has(FaultSecXSW) {
 		if r, xerr := secNaive(p, raw); xerr == nil {
 			resp, err = r, nil
@@ -92,6 +98,35 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 	}
 	if s.has(FaultSecCommentTruncation) {
 		secTruncateAtComment(resp, raw)
+	}
+	return resp, nil
+}
+
+// secIgnoreRecipient is FaultSecNoRecipient: the response validated as if
+// the SP's ACS URL were the assertion's Recipient (the unsigned Response
+// Destination, when it names the real ACS URL, follows it so gosaml2's own
+// Destination check agrees); the Destination read back is the real one.
+func secIgnoreRecipient(p *saml2.SAMLServiceProvider, raw []byte, recipient string) (*types.Response, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil || doc.Root() == nil {
+		return nil, errors.New("unreadable response")
+	}
+	acs := p.AssertionConsumerServiceURL
+	if d := doc.Root().SelectAttr("Destination"); d != nil && d.Value == acs {
+		d.Value = recipient
+	}
+	b, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, err
+	}
+	p.AssertionConsumerServiceURL = recipient // p is the request's own provider
+	resp, err := p.ValidateEncodedResponse(base64.StdEncoding.EncodeToString(b))
+	p.AssertionConsumerServiceURL = acs
+	if err != nil {
+		return nil, err
+	}
+	if resp.Destination == recipient {
+		resp.Destination = acs
 	}
 	return resp, nil
 }

@@ -93,6 +93,18 @@ var secFaultProbes = map[Fault]func(c *client) bool{
 		b, code := secPost(c.t, c.s, enc)
 		return code == http.StatusForbidden && b.whoamiID() == "" && userCount(c.s) == 0
 	},
+	FaultSecNoRecipient: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		key, cert := testIdPIdentity(c.t)
+		enc := secEdit(c.t, signedResponse(c.t, assertion{nameID: "p-recipient"}), func(doc *etree.Document) {
+			as := doc.Root().SelectElement("saml:Assertion")
+			as.FindElement(".//saml:SubjectConfirmationData").CreateAttr("Recipient", "https://other-sp.test/acs")
+			as.RemoveChild(as.SelectElement("ds:Signature"))
+			secSign(c.t, as, key, cert)
+		})
+		b, code := secPost(c.t, c.s, enc)
+		return code == http.StatusForbidden && b.whoamiID() == "" && userCount(c.s) == 0
+	},
 	FaultSecNoTimeChecks: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
 		b, code := secPost(c.t, c.s, signedResponse(c.t, assertion{nameID: "p-time", notBefore: time.Now().Add(-time.Hour)}))

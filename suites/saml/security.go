@@ -333,15 +333,18 @@ type secVictim struct {
 	principal *Principal
 }
 
-// is reports whether a session belongs to V.
+// is reports whether a session belongs to V: by whoami's id when V's
+// first login showed it, else as the SCIM oracle's account matches a
+// principal (id, userName or email), else by V's identifiers.
 func (v secVictim) is(s Principal) bool {
-	if v.account != nil {
-		if same, _ := v.account.matches(s); same {
-			return true
+	switch {
+	case v.principal != nil:
+		return s.ID == v.principal.ID
+	case v.account != nil:
+		same, known := v.account.matches(s)
+		if known || same {
+			return same
 		}
-	}
-	if v.principal != nil && s.ID == v.principal.ID {
-		return true
 	}
 	return strings.EqualFold(s.Email, v.p.Email) || s.UserName == v.p.NameID || strings.EqualFold(s.UserName, v.p.Email)
 }

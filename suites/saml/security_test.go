@@ -305,3 +305,21 @@ func TestSecCatalogueLinesAccountedFor(t *testing.T) {
 	}
 	assert.Len(t, SecUncovered, len(lines)-len(covered))
 }
+
+// TestSecVictimIs: V is recognised by whoami's id after a JIT login, by the
+// SCIM account otherwise, and by V's identifiers only when neither can
+// compare.
+func TestSecVictimIs(t *testing.T) {
+	p := Person{NameID: "v-nid", Email: "v@x.test"}
+	jit := secVictim{p: p, principal: &Principal{ID: "7"}}
+	assert.True(t, jit.is(Principal{ID: "7"}))
+	assert.False(t, jit.is(Principal{ID: "8", Email: "v@x.test"}), "another account with V's email is not V")
+	scim := secVictim{p: p, account: &Account{ID: "a1", UserName: "v@x.test", Emails: []string{"v@x.test"}}}
+	assert.True(t, scim.is(Principal{ID: "a1"}))
+	assert.True(t, scim.is(Principal{ID: "app-9", UserName: "V@x.test"}))
+	assert.False(t, scim.is(Principal{ID: "app-9", UserName: "other"}))
+	none := secVictim{p: p}
+	assert.True(t, none.is(Principal{ID: "z", UserName: "v-nid"}))
+	assert.False(t, none.is(Principal{ID: "z", UserName: "v-nid.attacker.test"}))
+	assert.Equal(t, "", none.id())
+}

@@ -10,5 +10,7 @@
 //     benign output with gosaml2 before it is sent;
 //   - the HTTP-POST binding and AuthnRequest parsing for SP-initiated flows;
 //   - the SCIM request shapes of the IdP dialects (rfc, entra, okta) that
-//     the dialect packs send, each citing the vendor's documentation.
+//     the dialect packs send, each citing the vendor's documentation;
+//   - the rapid generators of the stateful fuzzer (gen.go): Users, PATCH
+//     operation lists and filters as syntax trees.
 package mockidp

@@ -48,6 +48,9 @@ type Config struct {
 	Strict bool
 	// Force runs checks whose capability the target does not advertise.
 	Force bool
+	// UserEmail gives every User the SCIM checks write without emails one
+	// work email, as the CLI's --user-email.
+	UserEmail bool
 	// CheckTimeout bounds one check; zero means two minutes.
 	CheckTimeout time.Duration
 	// SAML returns the SAML SP contract of the same application (its
@@ -95,6 +98,7 @@ func Specs(cfg Config) bool {
 				sc = cfg.SAML()
 			}
 			envs = runner.NewEnvs(client, disc, dialects, tc.HasCredentials(), sc)
+			envs.SCIM.UserEmail = cfg.UserEmail
 		})
 
 		AfterAll(func(ctx SpecContext) {

@@ -42,6 +42,7 @@ type jsonRun struct {
 	Started  jsonTime     `json:"started"`
 	Finished jsonTime     `json:"finished"`
 	Seed     uint64       `json:"seed"`
+	RunID    string       `json:"run_id"`
 	Version  string       `json:"version"`
 	Dialect  string       `json:"dialect"`
 	Baseline jsonBaseline `json:"baseline"`
@@ -156,6 +157,7 @@ func toJSON(r suites.Report) jsonReport {
 			Started:  jsonTime(r.Run.Started),
 			Finished: jsonTime(r.Run.Finished),
 			Seed:     r.Run.Seed,
+			RunID:    r.Run.RunID,
 			Version:  r.Run.Version,
 			Dialect:  r.Run.Dialect,
 			Baseline: jsonBaseline{File: r.Run.Baseline.File, Fixed: nonNil(r.Run.Baseline.Fixed), Expired: nonNil(r.Run.Baseline.Expired)},
@@ -242,6 +244,7 @@ func ReadJSON(rd io.Reader) (suites.Report, error) {
 			Started:  time.Time(doc.Run.Started),
 			Finished: time.Time(doc.Run.Finished),
 			Seed:     doc.Run.Seed,
+			RunID:    doc.Run.RunID,
 			Version:  doc.Run.Version,
 			Dialect:  doc.Run.Dialect,
 			Baseline: suites.BaselineInfo{File: doc.Run.Baseline.File, Fixed: nilIfEmpty(doc.Run.Baseline.Fixed), Expired: nilIfEmpty(doc.Run.Baseline.Expired)},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/provcheck/provcheck/suites"
 )
@@ -16,7 +17,30 @@ const (
 	JUnitFile = "junit.xml"
 	JSONFile  = "report.json"
 	HTMLFile  = "report.html"
+	// ReplayDir holds, per failed check, its requests as a replay file
+	// (<ID>.json, for 'provcheck replay') and a curl script (<ID>.sh).
+	ReplayDir = "replay"
 )
+
+// safeFileName keeps letters, digits, '-' and '_' of a check ID.
+func safeFileName(id string) string {
+	var b strings.Builder
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// fileWriter writes one file of the reports.
+type fileWriter struct {
+	name  string
+	write func(io.Writer) error
+}
 
 // WriteOptions change what WriteAllWith writes.
 type WriteOptions struct {
@@ -39,13 +63,35 @@ func WriteAllWith(dir string, r suites.Report, opts WriteOptions) ([]string, err
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create report directory: %w", err)
 	}
-	writers := []struct {
-		name  string
-		write func(io.Writer) error
-	}{
+	writers := []fileWriter{
 		{JUnitFile, func(w io.Writer) error { return JUnitWith(w, r, opts.JUnit) }},
 		{JSONFile, func(w io.Writer) error { return JSON(w, r) }},
 		{HTMLFile, func(w io.Writer) error { return HTML(w, r) }},
+	}
+	for _, res := range r.Results {
+		if res.Status != suites.Failed && res.Status != suites.Warning {
+			continue
+		}
+		rp, ok := ReplayOf(r.Run, res)
+		if !ok {
+			continue
+		}
+		name := filepath.Join(ReplayDir, safeFileName(res.ID))
+		writers = append(writers,
+			fileWriter{name + ".json", func(w io.Writer) error {
+				b, err := MarshalReplay(rp)
+				if err == nil {
+					_, err = w.Write(b)
+				}
+				return err
+			}},
+			fileWriter{name + ".sh", func(w io.Writer) error { _, err := w.Write(rp.Curl()); return err }},
+		)
+	}
+	if len(writers) > 3 {
+		if err := os.MkdirAll(filepath.Join(dir, ReplayDir), 0o755); err != nil {
+			return nil, fmt.Errorf("create replay directory: %w", err)
+		}
 	}
 	var paths []string
 	var errs []error

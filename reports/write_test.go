@@ -16,9 +16,12 @@ func TestWriteAll(t *testing.T) {
 	r := sampleReport()
 	paths, err := WriteAll(dir, r)
 	require.NoError(t, err)
+	replay := filepath.Join(dir, ReplayDir)
 	assert.Equal(t, []string{
 		filepath.Join(dir, "junit.xml"), filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html"),
-	}, paths)
+		filepath.Join(replay, "SCIM-USERS-002.json"), filepath.Join(replay, "SCIM-USERS-002.sh"),
+		filepath.Join(replay, "SCIM-PATCH-004.json"), filepath.Join(replay, "SCIM-PATCH-004.sh"),
+	}, paths, "a replay and a curl script per failed or warned check with exchanges")
 
 	want := map[string][]byte{
 		"junit.xml":   render(t, func(b *bytes.Buffer) error { return JUnit(b, r) }),
@@ -33,7 +36,13 @@ func TestWriteAll(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm(), name)
 	}
-	assertOnly(t, dir, "junit.xml", "report.html", "report.json")
+	assertOnly(t, dir, "junit.xml", "replay", "report.html", "report.json")
+	rp, err := ReadReplay(filepath.Join(replay, "SCIM-USERS-002.json"))
+	require.NoError(t, err)
+	assert.Equal(t, "SCIM-USERS-002", rp.Check)
+	require.Len(t, rp.Steps, 2)
+	assert.Equal(t, "/Users", rp.Steps[0].Path)
+	assert.Equal(t, 201, rp.Steps[1].Status)
 }
 
 func TestWriteAllReplacesOldFiles(t *testing.T) {
@@ -63,8 +72,8 @@ func TestWriteAllGoesOnAfterAFailure(t *testing.T) {
 	paths, err := WriteAll(dir, sampleReport())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "write "+filepath.Join(dir, "junit.xml")+": rename into place")
-	assert.Equal(t, []string{filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")}, paths)
-	assertOnly(t, dir, "junit.xml", "report.html", "report.json")
+	assert.Equal(t, []string{filepath.Join(dir, "report.json"), filepath.Join(dir, "report.html")}, paths[:2])
+	assertOnly(t, dir, "junit.xml", "replay", "report.html", "report.json")
 
 	fi, err := os.Stat(filepath.Join(dir, "junit.xml"))
 	require.NoError(t, err)

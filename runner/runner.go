@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -121,8 +122,24 @@ type Config struct {
 	ForceCaps []suites.Capability
 	// DiscoveryFiles stand in for discovery endpoints a target lacks.
 	DiscoveryFiles scim.DiscoveryFiles
-	Strict         bool // warnings count as failures (junit.xml shows them as failures)
-	Seed           uint64
+	// UserEmail gives every User body the SCIM checks write without
+	// "emails" one work email (scim.Env.UserEmail), for targets that refuse
+	// a User without an email.
+	UserEmail bool
+	Strict    bool // warnings count as failures (junit.xml shows them as failures)
+	// Seed starts the random generators of the property checks (the
+	// stateful fuzzer); 0 picks a random seed, which the report records so
+	// the run can be repeated.
+	Seed uint64
+	// FuzzSequences, FuzzSteps, FuzzTime and FuzzShrinkTime size the
+	// stateful fuzzer (SCIM-FUZZ-001): sequences per batch, average
+	// operations per sequence, a time budget of batches, and the time
+	// rapid may spend minimising a failure. Zero values take the defaults
+	// of scim.Fuzz.
+	FuzzSequences  int
+	FuzzSteps      int
+	FuzzTime       time.Duration
+	FuzzShrinkTime time.Duration
 	// Baseline, when set, excuses the known deviations it lists: their
 	// results carry its reason and Outcome.Failing does not count them.
 	Baseline     *Baseline
@@ -294,12 +311,24 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	var envs Envs
 	if samlOnly {
 		envs = NewSAMLOnlyEnvs(client, cfg.SAML)
-	} else if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
-		return out, err
+	} else {
+		if envs, err = scimEnvs(ctx, client, cfg.DiscoveryFiles, dialects, tc.HasCredentials(), cfg.SAML); err != nil {
+			return out, err
+		}
+		envs.SCIM.UserEmail = cfg.UserEmail
+	}
+	seed := cfg.Seed
+	if seed == 0 {
+		seed = newSeed()
+	}
+	fuzz := scim.Fuzz{Seed: seed, Checks: cfg.FuzzSequences, Steps: cfg.FuzzSteps, Time: cfg.FuzzTime, ShrinkTime: cfg.FuzzShrinkTime}
+	if envs.SCIM != nil {
+		envs.SCIM.Fuzz = fuzz
 	}
 	done := 0
 	results := suites.Run(ctx, plan, suites.Options{
-		EnvFor: envs.For, Gate: envs.Gate, Has: forcing(envs.Has, cfg.ForceCaps), Force: cfg.Force, Parallel: cfg.Parallel, Timeout: cfg.Timeout, Now: now,
+		EnvFor: envs.For, Gate: envs.Gate, Has: forcing(envs.Has, cfg.ForceCaps), Force: cfg.Force, Parallel: cfg.Parallel,
+		Timeout: checkTimeout(cfg.Timeout, fuzz), Now: now,
 	}, func(r suites.Result) {
 		done++
 		if cfg.Progress != nil {
@@ -317,8 +346,8 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 
 	out.Report = suites.Report{
 		Run: suites.RunInfo{
-			Target: client.BaseURL(), Started: started, Finished: now(), Seed: cfg.Seed,
-			Version: Version, Dialect: strings.Join(dialects, ","),
+			Target: client.BaseURL(), Started: started, Finished: now(), Seed: seed,
+			Version: Version, Dialect: strings.Join(dialects, ","), RunID: client.RunID(),
 		},
 		Results: results,
 	}
@@ -359,6 +388,24 @@ func scimEnvs(ctx context.Context, client *target.Client, files scim.DiscoveryFi
 		return Envs{}, fmt.Errorf("%w: GET %s answered 401 to the credentials given; check --scim-token, --scim-basic or the --oauth-* flags", ErrCredentials, probe.Exchange.URL)
 	}
 	return NewEnvs(client, disc, dialects, authenticated, sc), nil
+}
+
+// newSeed returns a random, non-zero seed.
+func newSeed() uint64 {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return binary.LittleEndian.Uint64(b) | 1
+}
+
+// checkTimeout is the time limit of one check: the configured one (two
+// minutes by default), raised for a fuzzing time budget so the fuzzer can
+// spend it and still shrink a failure and clean up.
+func checkTimeout(configured time.Duration, fuzz scim.Fuzz) time.Duration {
+	t := cmp.Or(configured, 2*time.Minute)
+	if fuzz.Time > 0 {
+		t = max(t, fuzz.Time+cmp.Or(fuzz.ShrinkTime, scim.DefaultShrinkTime)+time.Minute)
+	}
+	return t
 }
 
 // Cleanup finishes the clean-up of an interrupted run from its ledger file.

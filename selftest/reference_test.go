@@ -33,6 +33,19 @@ var _ = Describe("the reference target", func() {
 	})
 })
 
+// --user-email (every User the checks write carries an email) must not turn
+// a check against a correct server into a failure either.
+var _ = Describe("the reference target, with --user-email", func() {
+	provginkgo.Specs(provginkgo.Config{
+		Strict:    true,
+		UserEmail: true,
+		Selection: suites.Selection{Run: []string{"SCIM-"}},
+		Target: func() target.Config {
+			return target.Config{BaseURL: ref.URL, BearerToken: ref.Token}
+		},
+	})
+})
+
 // samlSpecs registers the SAML checks, strict, against a fresh reference
 // target started with opts whose SP trusts the mock IdP.
 func samlSpecs(opts reftarget.Options, spInitiated bool) {

@@ -63,6 +63,8 @@ type RunInfo struct {
 	Seed     uint64
 	Version  string
 	Dialect  string
+	// RunID is the run marker every resource the run created carries.
+	RunID string
 	// Baseline describes the baseline the run was judged against, if any.
 	Baseline BaselineInfo
 }

@@ -157,6 +157,22 @@ func TestTSatisfiesRapidTB(t *testing.T) {
 	assert.Contains(t, r.Reason, "n=11", "rapid shrinks to the minimal counterexample")
 }
 
+func TestDiscardEvidenceFrom(t *testing.T) {
+	r := RunOne(context.Background(), check("X-1", Must, func(t *T) {
+		t.Record(Exchange{Method: "GET", URL: "before"})
+		mark := t.Mark()
+		assert.Equal(t, 1, mark)
+		for range 3 {
+			t.DiscardEvidenceFrom(mark)
+			t.Record(Exchange{Method: "GET", URL: "a"})
+			t.Record(Exchange{Method: "GET", URL: "b"})
+		}
+		t.DiscardEvidenceFrom(mark + 5) // beyond the end: nothing to forget
+	}), Options{})
+	require.Len(t, r.Exchanges, 3)
+	assert.Equal(t, []string{"before", "a", "b"}, []string{r.Exchanges[0].URL, r.Exchanges[1].URL, r.Exchanges[2].URL})
+}
+
 func TestGateAndEnvFor(t *testing.T) {
 	c := check("X-2", Must, func(t *T) {
 		if t.Env() != "X-env" {

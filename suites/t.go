@@ -157,6 +157,31 @@ func (t *T) Record(e Exchange) {
 	t.exchanges = append(t.exchanges, e)
 }
 
+// Mark returns the number of exchanges recorded so far, a position to pass
+// to DiscardEvidenceFrom later.
+func (t *T) Mark() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.exchanges)
+}
+
+// DiscardEvidenceFrom forgets the exchanges recorded since Mark returned
+// mark; those before it stay. A property check calls it before every
+// generated sequence, so only the exchanges of the last sequence (on
+// failure, rapid's final replay of the minimal one) end up in the result,
+// and memory stays bounded however many sequences run.
+func (t *T) DiscardEvidenceFrom(mark int) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if mark < 0 {
+		mark = 0
+	}
+	if mark < len(t.exchanges) {
+		clear(t.exchanges[mark:])
+		t.exchanges = t.exchanges[:mark]
+	}
+}
+
 // Exchanges returns a copy of the exchanges recorded so far.
 func (t *T) Exchanges() []Exchange {
 	t.mu.Lock()

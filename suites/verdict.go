@@ -22,7 +22,8 @@ type DialectVerdict struct {
 // DialectVerdicts returns a verdict for each dialect the run spoke
 // (RunInfo.Dialect, comma-separated). The rfc verdict counts the SCIM checks
 // outside any dialect pack (not the SAML checks, labelled SAMLLabel); another dialect's counts its pack and the
-// checks labelled dialect:<name> (shapes that IdP sends).
+// checks labelled dialect:<name> (shapes that IdP sends). A dialect no
+// result speaks for gets no verdict.
 func DialectVerdicts(rep Report) []DialectVerdict {
 	var out []DialectVerdict
 	for _, d := range strings.Split(rep.Run.Dialect, ",") {
@@ -35,6 +36,9 @@ func DialectVerdicts(rep Report) []DialectVerdict {
 			if speaksFor(r.Labels, d) {
 				rs = append(rs, r)
 			}
+		}
+		if len(rs) == 0 {
+			continue // nothing of the run speaks for it (a SAML-only run)
 		}
 		out = append(out, verdict(d, rs))
 	}

@@ -33,4 +33,6 @@ func TestDialectVerdicts(t *testing.T) {
 	skipped := Report{Run: RunInfo{Dialect: "entra"}, Results: []Result{res("SCIM-ENTRA-001", Skipped, "pack:entra")}}
 	assert.Equal(t, "not measured for entra: no check of it ran to the end", DialectVerdicts(skipped)[0].Verdict)
 	assert.Empty(t, DialectVerdicts(Report{}))
+	samlOnly := Report{Run: RunInfo{Dialect: "rfc"}, Results: []Result{res("SAML-JIT-001", Failed, "protocol:saml", "area:jit")}}
+	assert.Empty(t, DialectVerdicts(samlOnly), "a SAML-only run has no SCIM dialect verdict")
 }

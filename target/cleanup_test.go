@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"github.com/provcheck/provcheck/internal/testutil"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -16,7 +17,7 @@ import (
 
 func TestCleanup(t *testing.T) {
 	f := newFakeSCIM(t)
-	transcript := &syncBuffer{}
+	transcript := &testutil.SyncBuffer{}
 	c, _ := newTestClient(t, Config{BaseURL: f.url(), Transcript: transcript})
 	ctx := context.Background()
 	var ids []string

@@ -3,6 +3,7 @@ package target
 import (
 	"context"
 	"encoding/json"
+	"github.com/provcheck/provcheck/internal/testutil"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -206,7 +207,7 @@ func TestResponseJSON(t *testing.T) {
 }
 
 func TestRecordWritesForeignExchangesRedacted(t *testing.T) {
-	var tr syncBuffer
+	var tr testutil.SyncBuffer
 	c, err := New(Config{BaseURL: "http://127.0.0.1:1/scim/v2", BearerToken: "tok-secret-1", Transcript: &tr})
 	require.NoError(t, err)
 	rec := &recorder{}

@@ -179,30 +179,23 @@ func (c *Client) Owns(path string) bool {
 
 // owns reports whether some ledger entry (live or deleted) is u.
 func (c *Client) owns(u *url.URL) bool {
-	for _, e := range c.ledger.all() {
-		if c.matches(e, u) {
-			return true
+	if c.ledger.Owns(u.String()) {
+		return true
+	}
+	// The same /<Type>/<id> below the base URL (type case-insensitive, id
+	// exact) as an entry whose location is below the base URL too.
+	segs, under := c.rel(u)
+	if !under || len(segs) != 2 {
+		return false
+	}
+	for _, loc := range c.ledger.locations(segs[0], segs[1]) {
+		if eu, err := url.Parse(loc); err == nil {
+			if _, eunder := c.rel(eu); eunder {
+				return true
+			}
 		}
 	}
 	return false
-}
-
-// matches compares a ledger entry with a request URL: the same location, or
-// the same /<Type>/<id> below the base URL (type case-insensitive, id exact).
-func (c *Client) matches(e Entry, u *url.URL) bool {
-	if locKey(e.Location) == locKey(u.String()) {
-		return true
-	}
-	segs, under := c.rel(u)
-	if !under || len(segs) != 2 || e.ID != segs[1] || !strings.EqualFold(e.Type, segs[0]) {
-		return false
-	}
-	eu, err := url.Parse(e.Location)
-	if err != nil {
-		return false
-	}
-	_, eunder := c.rel(eu)
-	return eunder
 }
 
 // canonical is the location of a resource by the RFC's URL scheme.
@@ -270,11 +263,8 @@ func (c *Client) track(um string, u *url.URL, resp *Response) error {
 
 // record adds an entry unless a live entry already has its location.
 func (c *Client) record(typ, id, loc string, req *url.URL) error {
-	k := locKey(loc)
-	for _, e := range c.ledger.Live() {
-		if locKey(e.Location) == k {
-			return nil
-		}
+	if c.ledger.liveAt(loc) {
+		return nil
 	}
 	err := c.ledger.Add(Entry{RunID: c.runID, Type: typ, ID: id, Location: loc, Created: c.now().UTC()})
 	if err != nil {
@@ -284,13 +274,22 @@ func (c *Client) record(typ, id, loc string, req *url.URL) error {
 	return nil
 }
 
-// markDeleted marks every live entry that is u as deleted.
+// markDeleted marks every live entry that is u as deleted: the same
+// location, or the same /<Type>/<id> below the base URL.
 func (c *Client) markDeleted(u *url.URL) error {
-	for _, e := range c.ledger.Live() {
-		if c.matches(e, u) {
-			if err := c.ledger.MarkDeleted(e.Location); err != nil {
-				return fmt.Errorf("DELETE %s succeeded but the ledger could not record it: %w", c.redactURL(u), err)
+	locs := []string{u.String()}
+	if segs, under := c.rel(u); under && len(segs) == 2 {
+		for _, loc := range c.ledger.locations(segs[0], segs[1]) {
+			if eu, err := url.Parse(loc); err == nil {
+				if _, eunder := c.rel(eu); eunder {
+					locs = append(locs, loc)
+				}
 			}
+		}
+	}
+	for _, loc := range locs {
+		if err := c.ledger.MarkDeleted(loc); err != nil {
+			return fmt.Errorf("DELETE %s succeeded but the ledger could not record it: %w", c.redactURL(u), err)
 		}
 	}
 	return nil

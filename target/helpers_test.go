@@ -1,7 +1,6 @@
 package target
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -33,24 +32,6 @@ func (r *recorder) all() []suites.Exchange {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]suites.Exchange(nil), r.exs...)
-}
-
-// syncBuffer is a goroutine-safe transcript sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // sleeps records the waits a client asked for instead of waiting.

@@ -42,6 +42,10 @@ type Ledger struct {
 	f       *os.File
 	entries []Entry // creation order; Deleted updated in place
 	closed  bool
+	// byKey and byRef index entries (positions in entries) by locKey of
+	// the location and by lower-case type and id, so ownership checks stay
+	// cheap however much a run (a long fuzzing run) creates.
+	byKey, byRef map[string][]int
 }
 
 // NewMemoryLedger returns a ledger that keeps its entries in memory only.
@@ -70,8 +74,27 @@ func OpenLedger(path string) (*Ledger, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ledger %s: %w", path, pathErr(err))
 	}
-	return &Ledger{path: path, f: f, entries: entries}, nil
+	l := &Ledger{path: path, f: f, entries: entries}
+	l.indexFrom(0)
+	return l, nil
 }
+
+// indexFrom adds entries[i:] to the indexes. l.mu is held (or l is new).
+func (l *Ledger) indexFrom(i int) {
+	if l.byKey == nil {
+		l.byKey, l.byRef = map[string][]int{}, map[string][]int{}
+	}
+	for ; i < len(l.entries); i++ {
+		e := l.entries[i]
+		k := locKey(e.Location)
+		l.byKey[k] = append(l.byKey[k], i)
+		r := refKey(e.Type, e.ID)
+		l.byRef[r] = append(l.byRef[r], i)
+	}
+}
+
+// refKey is the index key of a resource by type (any case) and id.
+func refKey(typ, id string) string { return strings.ToLower(typ) + "/" + id }
 
 // ReadLedger replays the ledger file at path and returns the entries that
 // were not later marked deleted, in creation order.
@@ -151,6 +174,7 @@ func (l *Ledger) Add(e Entry) error {
 		return err
 	}
 	l.entries = append(l.entries, e)
+	l.indexFrom(len(l.entries) - 1)
 	return nil
 }
 
@@ -161,8 +185,8 @@ func (l *Ledger) MarkDeleted(location string) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	idx := -1
-	for i := range l.entries {
-		if !l.entries[i].Deleted && locKey(l.entries[i].Location) == k {
+	for _, i := range l.byKey[k] {
+		if !l.entries[i].Deleted {
 			idx = i
 		}
 	}
@@ -174,10 +198,8 @@ func (l *Ledger) MarkDeleted(location string) error {
 	if err := l.write(rec); err != nil {
 		return err
 	}
-	for i := range l.entries {
-		if locKey(l.entries[i].Location) == k {
-			l.entries[i].Deleted = true
-		}
+	for _, i := range l.byKey[k] {
+		l.entries[i].Deleted = true
 	}
 	return nil
 }
@@ -219,12 +241,32 @@ func (l *Ledger) Owns(location string) bool {
 	k := locKey(location)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	for _, e := range l.entries {
-		if locKey(e.Location) == k {
+	return len(l.byKey[k]) > 0
+}
+
+// liveAt reports whether a live (not deleted) entry has the location.
+func (l *Ledger) liveAt(location string) bool {
+	k := locKey(location)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, i := range l.byKey[k] {
+		if !l.entries[i].Deleted {
 			return true
 		}
 	}
 	return false
+}
+
+// locations returns the locations of the entries (deleted ones included)
+// of the resource with type typ (any case) and id.
+func (l *Ledger) locations(typ, id string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []string
+	for _, i := range l.byRef[refKey(typ, id)] {
+		out = append(out, l.entries[i].Location)
+	}
+	return out
 }
 
 // Live returns the entries not yet deleted, in creation order.
@@ -232,13 +274,6 @@ func (l *Ledger) Live() []Entry {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return live(l.entries)
-}
-
-// all returns a copy of every entry, deleted ones included.
-func (l *Ledger) all() []Entry {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return append([]Entry(nil), l.entries...)
 }
 
 // Path returns the ledger file, or "" for a memory ledger.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/provcheck/provcheck/internal/testutil"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -87,7 +88,7 @@ func (ts *tokenServer) oauth() *OAuth {
 
 func TestOAuthClientCredentials(t *testing.T) {
 	ts := newTokenServer(t)
-	transcript := &syncBuffer{}
+	transcript := &testutil.SyncBuffer{}
 	rec := &recorder{}
 	c, _ := newTestClient(t, Config{BaseURL: ts.srv.URL + "/scim/v2", OAuth: ts.oauth(), Transcript: transcript})
 	ctx := context.Background()

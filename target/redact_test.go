@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"github.com/provcheck/provcheck/internal/testutil"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -43,7 +44,7 @@ func TestRedaction(t *testing.T) {
 		userPW     = "user-Pa55word!"
 		patchPW    = "pw2" // short, but still redacted as a JSON value
 	)
-	transcript := &syncBuffer{}
+	transcript := &testutil.SyncBuffer{}
 	rec := &recorder{}
 	c, _ := newTestClient(t, Config{
 		BaseURL: srv.URL + "/scim/v2", BasicUser: user, BasicPass: pass,

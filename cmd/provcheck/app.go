@@ -41,6 +41,10 @@ usage:
                               when neither --scim-url nor --sp-* settings are given)
   provcheck list [flags]      print the catalogue of checks (--json for JSON)
   provcheck bench [flags]     run the checks several times and measure them (bench.json)
+  provcheck mockidp serve [flags]
+                              the mock IdP as a web app, to register with a staging SP
+  provcheck replay FILE [target flags]
+                              send a failed check's recorded requests again (provcheck-out/replay/ID.json)
   provcheck merge --out DIR FILE...
                               join the report.json files of the shards of a run (--shard i/n)
   provcheck compare --out DIR [NAME=]FILE...
@@ -80,6 +84,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return cmdBaseline(rest, stdout, stderr)
 	case "merge":
 		return cmdMerge(rest, stdout, stderr)
+	case "mockidp":
+		return cmdMockIdP(ctx, rest, stdout, stderr)
+	case "replay":
+		return cmdReplay(ctx, rest, stdout, stderr)
 	case "compare":
 		return cmdCompare(rest, stdout, stderr)
 	case "serve":
@@ -202,6 +210,29 @@ func (tf *targetFlags) config() (target.Config, error) {
 		return c, fmt.Errorf("--max-rps and --retries cannot be negative")
 	}
 	return c, nil
+}
+
+// fuzzFlags size the stateful fuzzer (SCIM-FUZZ-001).
+type fuzzFlags struct {
+	seed             uint64
+	sequences, steps int
+	time, shrink     time.Duration
+}
+
+func (ff *fuzzFlags) bind(fs *flag.FlagSet) {
+	fs.Uint64Var(&ff.seed, "seed", 0, "seed of the generated sequences (0: random; the report records it, so a failure can be repeated)")
+	fs.IntVar(&ff.sequences, "fuzz-sequences", 0, fmt.Sprintf("sequences the stateful fuzzer runs per batch (0: %d; for thousands raise --check-timeout, or give --fuzz-time)", scim.DefaultFuzzChecks))
+	fs.IntVar(&ff.steps, "steps", 0, fmt.Sprintf("average operations per generated sequence (0: %d)", scim.DefaultFuzzSteps))
+	fs.DurationVar(&ff.time, "fuzz-time", 0, "time budget of the stateful fuzzer: batches of sequences run until it is spent (0: one batch)")
+	fs.DurationVar(&ff.shrink, "shrink-time", 0, fmt.Sprintf("time the fuzzer may spend minimising a failing sequence (0: %s)", scim.DefaultShrinkTime))
+}
+
+// check refuses negative sizes.
+func (ff *fuzzFlags) check() error {
+	if ff.sequences < 0 || ff.steps < 0 || ff.time < 0 || ff.shrink < 0 {
+		return errors.New("--fuzz-sequences, --steps, --fuzz-time and --shrink-time cannot be negative")
+	}
+	return nil
 }
 
 // selectionFlags choose checks.
@@ -425,6 +456,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		verbose, noColor bool
 		forceF           forceFlag
 		discFiles        scim.DiscoveryFiles
+		fz               fuzzFlags
+		userEmail        bool
 	)
 	tf.bind(fs)
 	sf.bind(fs)
@@ -437,12 +470,18 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&discFiles.SPC, "spc-file", "", "JSON file standing in for the target's /ServiceProviderConfig")
 	fs.StringVar(&discFiles.ResourceTypes, "resource-types-file", "", "JSON file standing in for the target's /ResourceTypes")
 	fs.StringVar(&discFiles.Schemas, "schemas-file", "", "JSON file standing in for the target's /Schemas")
+	fs.BoolVar(&userEmail, "user-email", false, "give every User the checks write without emails one work email (for targets that refuse a User without one; SCIM-USERS-001 still sends userName alone)")
 	fs.BoolVar(&strict, "strict", false, "treat warnings (SHOULD violations) as failures")
 	fs.BoolVar(&verbose, "v", false, "verbose: reasons of skips, full reasons and logs")
 	fs.BoolVar(&noColor, "no-color", false, "no ANSI colours")
 	fs.Var(&faults, "fault", "embedded reference target only: switch on a fault (repeatable; 'provcheck serve --list-faults')")
 	fs.StringVar(&baselineFile, "baseline", "", "YAML file of known deviations: the run fails only on what it does not list ('provcheck baseline' writes one)")
+	fz.bind(fs)
 	if !parse(fs, args, stderr) {
+		return exitUsage
+	}
+	if err := fz.check(); err != nil {
+		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
 	var baseline *runner.Baseline
@@ -484,9 +523,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,
 		Parallel: parallel, Timeout: checkTimeout, Force: forceF.all, ForceCaps: forceF.caps, Strict: strict, Progress: console.Progress,
-		DiscoveryFiles: discFiles,
-		Baseline:       baseline, BaselineFile: baselineFile,
+		DiscoveryFiles: discFiles, UserEmail: userEmail,
+		Baseline: baseline, BaselineFile: baselineFile,
 		SAML: sc,
+		Seed: fz.seed, FuzzSequences: fz.sequences, FuzzSteps: fz.steps, FuzzTime: fz.time, FuzzShrinkTime: fz.shrink,
 	}
 	if plan, err := runner.Plan(cfg); err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)

@@ -7,12 +7,15 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/provcheck/provcheck/internal/testutil"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/stretchr/testify/assert"
@@ -444,5 +447,82 @@ func TestForceAndDiscoveryFiles(t *testing.T) {
 		assert.Equal(t, exitUsage, code, bad)
 		oneLine(t, stderr)
 		assert.NoDirExists(t, out, "nothing written for %v", bad)
+	}
+}
+
+func TestMockIdPServeKeepsItsIdentity(t *testing.T) {
+	dir := t.TempDir()
+	key, cert := filepath.Join(dir, "idp.key"), filepath.Join(dir, "idp.crt")
+	serve := func() (string, string) {
+		t.Helper()
+		ctx, cancel := context.WithCancel(context.Background())
+		var out, errb testutil.SyncBuffer
+		done := make(chan int)
+		go func() {
+			done <- Run(ctx, []string{"mockidp", "serve", "--addr", "127.0.0.1:0", "--idp-key", key, "--idp-cert", cert}, &out, &errb)
+		}()
+		var metadataURL string
+		require.Eventually(t, func() bool {
+			for _, l := range strings.Split(out.String(), "\n") {
+				if f := strings.Fields(l); len(f) == 2 && f[0] == "metadata:" {
+					metadataURL = f[1]
+				}
+			}
+			return metadataURL != ""
+		}, 10*time.Second, 20*time.Millisecond, errb.String())
+		r, err := http.Get(metadataURL)
+		require.NoError(t, err)
+		md, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		assert.Equal(t, 200, r.StatusCode)
+		assert.Contains(t, string(md), "IDPSSODescriptor")
+		cancel()
+		assert.Equal(t, exitOK, <-done)
+		var fp string
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, "certificate:") {
+				fp = l
+			}
+		}
+		return fp, out.String()
+	}
+	first, out := serve()
+	assert.Contains(t, out, "generated and written to "+key)
+	assert.FileExists(t, key)
+	second, out := serve()
+	assert.Contains(t, out, "loaded from "+key)
+	assert.Equal(t, first, second, "a restarted IdP keeps its certificate, so the SP keeps trusting it")
+
+	require.NoError(t, os.Remove(cert))
+	code, _, stderr := run(t, "mockidp", "serve", "--addr", "127.0.0.1:0", "--idp-key", key, "--idp-cert", cert)
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+	code, _, stderr = run(t, "mockidp")
+	assert.Equal(t, exitUsage, code)
+	oneLine(t, stderr)
+}
+
+func TestReplayOfAFailedCheck(t *testing.T) {
+	dir := t.TempDir()
+	code, _, stderr := run(t, "run", "--fault", "no-uniqueness", "--run", "SCIM-USERS-008", "--out", dir)
+	require.Equal(t, exitFailed, code, stderr)
+	file := filepath.Join(dir, "replay", "SCIM-USERS-008.json")
+	require.FileExists(t, file)
+	require.FileExists(t, filepath.Join(dir, "replay", "SCIM-USERS-008.sh"))
+
+	// Against a target with the same bug the failure reproduces: exit 1.
+	code, stdout, stderr := run(t, "replay", file, "--fault", "no-uniqueness")
+	assert.Equal(t, exitFailed, code, stderr)
+	assert.Contains(t, stdout, "the failure reproduces")
+	// Against a correct target the duplicate is refused: the answer differs.
+	code, stdout, stderr = run(t, "replay", file)
+	assert.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stdout, "<- status differs")
+	assert.Contains(t, stdout, "the behaviour changed")
+
+	for _, args := range [][]string{{"replay"}, {"replay", filepath.Join(dir, "missing.json")}, {"replay", filepath.Join(dir, "report.json")}} {
+		code, _, stderr = run(t, args...)
+		assert.Equal(t, exitUsage, code, args)
+		oneLine(t, stderr)
 	}
 }

@@ -90,6 +90,8 @@ const (
 	FaultFilterPresentEmpty      Fault = "filter-pr-empty"
 	FaultPageCountZeroIgnored    Fault = "page-count-zero-ignored"
 	FaultSortDescendingIgnored   Fault = "sort-descending-ignored"
+	FaultPatchAfterPutClears     Fault = "patch-after-put-clears-title"
+	FaultDeletedStillFiltered    Fault = "deleted-still-filtered"
 
 	// Faults of the SAML SP's JIT provisioning.
 	FaultJITMatchOnEmail       Fault = "jit-match-on-email"
@@ -113,6 +115,7 @@ const (
 	FaultContentLocationOff    Fault = "content-location-mismatch"
 	FaultSimpleSubAttributes   Fault = "simple-subattributes"
 	FaultThrottleNoRetryAfter  Fault = "throttle-no-retry-after"
+	FaultMemberReaddDropped    Fault = "member-readd-dropped"
 )
 
 // FaultInfo describes one fault.
@@ -199,6 +202,8 @@ var faultInfos = []FaultInfo{
 	{FaultFilterPresentEmpty, "\"pr\" treats an empty string as a present value"},
 	{FaultPageCountZeroIgnored, "count=0 (and a negative count) is ignored and a full page is returned"},
 	{FaultSortDescendingIgnored, "sortOrder=descending is ignored: results are always ascending"},
+	{FaultPatchAfterPutClears, "the first PATCH of a user after a PUT also removes its title, unless the PATCH sets it"},
+	{FaultDeletedStillFiltered, "a deleted user is still returned by filters that name an attribute other than userName or id (a stale secondary index)"},
 	{FaultJITMatchOnEmail, "the SP finds the account of a login by the asserted email before the NameID (account takeover by email)"},
 	{FaultJITDuplicateOnLogin, "the SP creates a new account at every login instead of finding the NameID's account"},
 	{FaultJITIgnoresInactive, "the SP logs in to an account with active=false"},
@@ -220,6 +225,7 @@ var faultInfos = []FaultInfo{
 	{FaultContentLocationOff, "the Content-Location header of a resource ends in a trailing \"/\" path that differs from meta.location"},
 	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
 	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
+	{FaultMemberReaddDropped, "a member removed from a group and added again by PATCH stays out (a tombstone is never cleared)"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -269,11 +269,30 @@ var faultProbes = map[Fault]func(c *client) bool{
 		c.do("PATCH", "/Users/"+id, patchBody(op("replace", "userName", "renamed")))
 		return len(c.do("GET", q, nil).resources()) == 0
 	},
+	FaultPatchAfterPutClears: func(c *client) bool {
+		id := c.createUser(user("put-then-patch", "title", "Boss"))
+		c.do("PUT", "/Users/"+id, user("put-then-patch", "title", "Chief"))
+		r := c.do("PATCH", "/Users/"+id, patchBody(op("replace", "nickName", "Bo")))
+		return r.code == 200 && r.str("title") == "Chief" && r.str("nickName") == "Bo"
+	},
+	FaultDeletedStillFiltered: func(c *client) bool {
+		id := c.createUser(user("ghost", "title", "Haunting"))
+		c.do("DELETE", "/Users/"+id, nil)
+		q := "/Users?filter=" + url.QueryEscape(`title eq "Haunting"`)
+		return len(c.do("GET", q, nil).resources()) == 0
+	},
 	FaultProjectionIgnored: func(c *client) bool {
 		id := c.createUser(user("proj", "title", "T"))
 		g := c.do("GET", "/Users/"+id+"?attributes=userName", nil)
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
+	},
+	FaultMemberReaddDropped: func(c *client) bool {
+		uid := c.createUser(user("readd"))
+		gid := c.createGroup(group("readd", uid))
+		c.do("PATCH", "/Groups/"+gid, patchBody(op("remove", `members[value eq "`+uid+`"]`, nil)))
+		c.do("PATCH", "/Groups/"+gid, patchBody(op("add", "members", []any{map[string]any{"value": uid}})))
+		return c.do("GET", "/Groups/"+gid, nil).str("members.0.value") == uid
 	},
 	FaultThrottleNoRetryAfter: func(c *client) bool {
 		for range 20 {
@@ -614,7 +633,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},
 		FaultAuthDisabled:          {FaultNoWWWAuthenticate},
-		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict},
+		FaultSoftDelete:            {FaultMemberLeftAfterDelete, FaultDeleteTwice, FaultDeletedNameConflict, FaultDeletedStillFiltered},
 		FaultSchemasDuplicated:     {FaultMissingSchemaURN},
 		FaultPutKeepsOmitted:       {FaultPutIgnoresRequired},
 		FaultBadDateTime:           {FaultStaleLastModified},
@@ -632,6 +651,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 	}
 	for _, fi := range Faults() {
 		t.Run(string(fi.Fault), func(t *testing.T) {
+			t.Parallel() // every probe against every fault: the slowest test here
 			for _, other := range Faults() {
 				if other.Fault == fi.Fault {
 					continue

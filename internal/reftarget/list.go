@@ -221,6 +221,7 @@ type listItem struct {
 // ListResponse body.
 func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[string]any, *scimError) {
 	preds := map[*resourceType]pred{}
+	ghosts := false // FaultDeletedStillFiltered: deleted users match too
 	if lq.hasFilter {
 		if op := upperCaseOperator(lq.filter); op != "" && s.has(FaultFilterOpCaseSensitive) {
 			return nil, invalidFilter("the operator %q is not supported", op)
@@ -229,6 +230,7 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 		if err != nil {
 			return nil, err
 		}
+		ghosts = s.has(FaultDeletedStillFiltered) && filtersBeyondUserName(node)
 		for _, rt := range rts {
 			p, err := s.compileFilter(node, rt)
 			if err != nil {
@@ -237,7 +239,7 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 			preds[rt] = p
 		}
 	}
-	items := s.collect(rts, preds, base)
+	items := s.collect(rts, preds, base, ghosts)
 	if lq.sortBy != "" && !s.has(FaultSortIgnored) && !s.opts.NoSort {
 		s.sortItems(items, lq.sortBy, lq.descending && !s.has(FaultSortDescendingIgnored))
 	}
@@ -290,13 +292,17 @@ func (s *Server) search(rts []*resourceType, lq listQuery, base string) (map[str
 }
 
 // collect renders the resources of the given types that match their filter.
-func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base string) []listItem {
+func (s *Server) collect(rts []*resourceType, preds map[*resourceType]pred, base string, ghosts bool) []listItem {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	var items []listItem
 	groups := s.all(rtGroup)
 	for _, rt := range rts {
-		for _, r := range s.all(rt) {
+		rs := s.all(rt)
+		if ghosts && rt == rtUser {
+			rs = append(rs, s.deletedUsers...)
+		}
+		for _, r := range rs {
 			v := s.viewWith(r, base, groups)
 			if p := preds[rt]; p != nil && !p(v) {
 				continue

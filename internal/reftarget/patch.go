@@ -115,11 +115,41 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if !(rt == rtGroup && s.has(FaultGroupDuplicateMember)) {
 		dedupeValues(rt, data)
 	}
+	if rt == rtGroup && s.has(FaultMemberReaddDropped) {
+		s.dropReadded(r.id, r.data, data)
+	}
 	pruneEmpty(rt, data)
 	if err := checkRequired(rt, data, nil); err != nil {
 		return nil, err
 	}
+	if r.replaced {
+		r.replaced = false
+		if !patchSets(ops, "title") {
+			delete(data, "title")
+		}
+	}
 	return s.finishUpdate(r, data, opt, base)
+}
+
+// patchSets reports whether an operation adds or replaces the attribute
+// name, by path or as a key of a value without a path.
+func patchSets(ops []patchOp, name string) bool {
+	for _, op := range ops {
+		if op.op == "remove" {
+			continue
+		}
+		if strings.EqualFold(op.path, name) {
+			return true
+		}
+		if m, ok := op.value.(map[string]any); ok && op.path == "" {
+			for k := range m {
+				if strings.EqualFold(k, name) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // pruneEmpty drops empty arrays, objects and extension objects.

@@ -22,6 +22,9 @@ type resource struct {
 	modified time.Time
 	version  uint64
 	seq      uint64
+	// replaced is set by a PUT and cleared by the next PATCH
+	// (FaultPatchAfterPutClears).
+	replaced bool
 }
 
 // normalizer turns request JSON into stored form, validating it against the

@@ -64,13 +64,15 @@ type Server struct {
 	faults map[Fault]bool
 	now    func() time.Time
 
-	mu        sync.RWMutex
-	resources map[string]map[string]*resource // resource type name -> id -> resource
-	seq       uint64
-	ver       uint64
-	cache     map[string]map[string]any // FaultFilterCacheStale: list responses by query
-	deleted   []string                  // FaultDeletedNameConflict: userNames of deleted users
-	throttled atomic.Int64              // FaultThrottleNoRetryAfter: GETs seen
+	mu           sync.RWMutex
+	resources    map[string]map[string]*resource // resource type name -> id -> resource
+	seq          uint64
+	ver          uint64
+	cache        map[string]map[string]any  // FaultFilterCacheStale: list responses by query
+	deletedUsers []*resource                // FaultDeletedStillFiltered: deleted users
+	deleted      []string                   // FaultDeletedNameConflict: userNames of deleted users
+	throttled    atomic.Int64               // FaultThrottleNoRetryAfter: GETs seen
+	removed      map[string]map[string]bool // FaultMemberReaddDropped: group id → member ids once removed
 
 	sp *spState // the SAML SP; its accounts are the Users above
 }

@@ -378,6 +378,7 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 	if err := checkImmutable(rt, r.data, data); err != nil {
 		return nil, err
 	}
+	r.replaced = s.has(FaultPatchAfterPutClears)
 	return s.finishUpdate(r, data, opt, base)
 }
 
@@ -478,6 +479,9 @@ func (s *Server) deleteResource(rt *resourceType, id, ifMatch string) *scimError
 	s.cache = nil
 	if name, ok := r.data["userName"].(string); ok && rt == rtUser {
 		s.deleted = append(s.deleted, name)
+	}
+	if rt == rtUser && s.has(FaultDeletedStillFiltered) {
+		s.deletedUsers = append(s.deletedUsers, r)
 	}
 	if rt == rtGroup {
 		s.touchMembers(r.data["members"])

@@ -328,7 +328,8 @@ func postBindingForm(page []byte) url.Values {
 }
 
 // whoami asks the SP which account the browser's session belongs to. No
-// session is a 401 or 403, or a redirect (to a login page). An answer
+// session is a 401 or 403, a redirect (to a login page), or 200 with the
+// JSON null (Better Auth's /get-session says so). An answer
 // that is none of these and not JSON with an id aborts the check as
 // INDETERMINATE: the oracle is misconfigured.
 func (b *browser) whoami() (*Principal, int) {
@@ -346,6 +347,9 @@ func (b *browser) whoami() (*Principal, int) {
 	var v any
 	if err := dec.Decode(&v); err != nil {
 		b.t.Abort(fmt.Errorf("INDETERMINATE: whoami %s answered 200 but not JSON: %v", b.env.SP.WhoamiURL, err))
+	}
+	if v == nil {
+		return nil, a.status
 	}
 	sp := b.env.SP
 	p := &Principal{

@@ -15,4 +15,11 @@
 // client and T's recording are safe for concurrent use, but Fatalf, Skipf,
 // FailNow and Abort stop only the goroutine that calls them, so call them
 // (and helpers such as do, which abort) from the check's own goroutine only.
+//
+// The stateful fuzzer SCIM-FUZZ-001 (fuzz.go) is the one property check: it
+// runs rapid state machines against the target and compares every answer
+// with a model of an RFC-correct server (model.go). Inside the property it
+// reports through the *rapid.T, never through the check's T (whose Fatalf
+// would end rapid's goroutine), and rapid's process-wide settings are set
+// under a lock, so property checks run one at a time.
 package scim

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/provcheck/provcheck/suites"
 	"github.com/provcheck/provcheck/target"
@@ -21,6 +22,52 @@ type Env struct {
 	// Authenticated is true when the run was given credentials for the target,
 	// so checks of authentication make sense.
 	Authenticated bool
+	// UserEmail (--user-email) adds one work email to every User body a
+	// check POSTs or PUTs without "emails", for targets that refuse a User
+	// without an email (see withUserEmail).
+	UserEmail bool
+	// Fuzz sets how much the stateful fuzzer (SCIM-FUZZ-001) does.
+	Fuzz Fuzz
+}
+
+// Fuzz are the settings of the stateful fuzzer. Zero values take the
+// defaults, small enough for the normal catalogue run (about 15 sequences
+// of 12 steps, well under two seconds against a loopback target).
+type Fuzz struct {
+	// Seed starts rapid's random generator; 0 draws a random seed, which
+	// the check logs so a run can be repeated with --seed.
+	Seed uint64
+	// Checks is the number of sequences per batch (default 15).
+	Checks int
+	// Steps is the average number of operations of a sequence (default 12).
+	Steps int
+	// Time is a budget: batches of Checks sequences with successive seeds
+	// run until it is spent. Zero runs one batch.
+	Time time.Duration
+	// ShrinkTime bounds rapid's minimisation of a failing sequence
+	// (default 30s); every attempt replays a sequence against the target.
+	ShrinkTime time.Duration
+}
+
+// Default fuzzer settings.
+const (
+	DefaultFuzzChecks = 15
+	DefaultFuzzSteps  = 12
+	DefaultShrinkTime = 30 * time.Second
+)
+
+// withDefaults fills in the zero settings.
+func (f Fuzz) withDefaults() Fuzz {
+	if f.Checks <= 0 {
+		f.Checks = DefaultFuzzChecks
+	}
+	if f.Steps <= 0 {
+		f.Steps = DefaultFuzzSteps
+	}
+	if f.ShrinkTime <= 0 {
+		f.ShrinkTime = DefaultShrinkTime
+	}
+	return f
 }
 
 // Session returns the SCIM environment of a check, aborting the check with an

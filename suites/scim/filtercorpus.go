@@ -279,7 +279,11 @@ func cutURN(path, urn string) (string, bool) {
 // compare case-sensitively, from the target's schema; RFC 7643 §2.2 makes
 // false the default, and §3.1 makes externalId case-exact.
 func filterCaseExact(t *suites.T, path string) bool {
-	d := Session(t).Disc
+	return caseExactIn(Session(t).Disc, path)
+}
+
+// caseExactIn is filterCaseExact for the schemas of d.
+func caseExactIn(d *Discovery, path string) bool {
 	if rest, ok := cutURN(path, URNEnterprise); ok {
 		a := d.Schema(URNEnterprise).Attr(rest)
 		return a != nil && a.CaseExact

@@ -433,7 +433,12 @@ var patchChecks = []suites.Check{
 				Obj{"value": home, "type": "home"},
 				Obj{"value": other, "type": "work"},
 			}
-			_, path := patchUser(t, body, "emails.value", "emails.type")
+			// Two values of one type are what tell the filter's two clauses
+			// apart; RFC 7643 §2.4 allows a server to hold them but does not
+			// oblige it to.
+			patchWritableIn(t, URNUser, "emails.value", "emails.type")
+			u := createUserOrSkip(t, body, "the target refuses a user with two emails of type work, which RFC 7643 §2.4 does not oblige it to accept, and without them the filter's two clauses cannot be told apart")
+			path := resourcePath(e, URNUser, u.Str("id"))
 			views := patchApply(t, path, op("remove", `emails[type eq "work" and value ew "example.com"]`, nil))
 			patchWantValues(t, views, "emails", home, other)
 		},

@@ -104,6 +104,7 @@ func raceBurst(t *suites.T, reqs []target.Request) []raceAnswer {
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	for i, req := range reqs {
+		req = e.withUserEmail(t, req)
 		req.NoRetry = true
 		wg.Add(1)
 		go func() {

@@ -360,24 +360,41 @@ func (v secVictim) id() string {
 	return ""
 }
 
-// secProvisionVictim gives V an account: by SCIM when the app's SCIM
-// client is configured, else by a first benign JIT login. With neither
-// there is no account to take over; a session for V's identifiers still
-// reads as a takeover.
+// secProvisionVictim gives V an account. When the SP declares JIT creation,
+// by a first benign login, so V is an account SAML reaches (an SP that
+// does not link SCIM users to logins, catalogue C01, would otherwise make V
+// unreachable and fail the positive control for a coexistence reason) and
+// whoami's id for V is known; the SCIM oracle, when configured, then finds
+// V's account for the J23 comparison. Without JIT creation, or when that
+// login fails, V is provisioned by SCIM when the app's SCIM client is
+// configured. With neither there is no account to take over; a session for
+// V's identifiers still reads as a takeover.
 func (e *Env) secProvisionVictim(t *suites.T, v Person) secVictim {
 	out := secVictim{p: v}
-	switch {
-	case e.SCIM != nil:
+	if e.Policy.JIT {
+		l := e.login(t, v)
+		if l.Session != nil {
+			s := *l.Session
+			out.principal = &s
+			t.Logf("canary victim V: created by a first JIT login as %s (NameID %s, email %s)", s, v.NameID, v.Email)
+			for _, a := range e.accounts(t, v) {
+				if same, _ := a.matches(s); same {
+					a := a
+					out.account = &a
+					t.Logf("canary victim V: the SCIM oracle shows V as %s", a)
+				}
+			}
+			return out
+		}
+		t.Logf("canary victim V: the first JIT login was refused (%s)", l.Summary())
+	}
+	if e.SCIM != nil {
 		a := e.provision(t, v)
 		out.account = &a
 		t.Logf("canary victim V: provisioned by SCIM as %s", a)
-	case e.Policy.JIT:
-		s := needSession(t, e.login(t, v), "first login of the canary victim V")
-		out.principal = &s
-		t.Logf("canary victim V: created by a first JIT login as %s (NameID %s, email %s)", s, v.NameID, v.Email)
-	default:
-		t.Logf("canary victim V: no SCIM client and JIT creation off, so V has no account; a session for V's NameID %s or email %s still reads as a takeover", v.NameID, v.Email)
+		return out
 	}
+	t.Logf("canary victim V: V has no account (no SCIM client, and no JIT creation); a session for V's NameID %s or email %s still reads as a takeover", v.NameID, v.Email)
 	return out
 }
 

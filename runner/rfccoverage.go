@@ -759,7 +759,7 @@ var RFCCoverage = map[string]RFCEntry{
 
 	// RFC 7644 §5
 	// Before comparing or evaluating the uniqueness of a "userName" or "password" attribute, service providers MUST…
-	"7644 §5 #1": {Hash: "1bfe504b", Reason: gapPrefix + "no check creates userNames that differ only in Unicode width or normalisation (PRECIS) and expects a conflict; SCIM-USERS-009 covers case only"},
+	"7644 §5 #1": {Hash: "1bfe504b", Checks: []string{"SCIM-USERS-030"}},
 
 	// RFC 7644 §7.1
 	// As stated in Section 2.7.1 of [RFC7230], a SCIM client MUST NOT generate the "userinfo" (i.e., username and p…
@@ -809,7 +809,7 @@ var RFCCoverage = map[string]RFCEntry{
 
 	// RFC 7644 §7.8
 	// When comparing Unicode strings such as those in query filters or testing for uniqueness of usernames and pass…
-	"7644 §7.8 #1": {Hash: "755fb262", Reason: gapPrefix + "no check creates userNames that differ only in Unicode width or normalisation (PRECIS) and expects a conflict; SCIM-USERS-009 covers case only"},
+	"7644 §7.8 #1": {Hash: "755fb262", Checks: []string{"SCIM-USERS-030"}},
 
 	// RFC 7644 §8.1
 	// Applications intending to use the SCIM protocol SHOULD use the "application/scim+json" media type.

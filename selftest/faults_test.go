@@ -53,6 +53,7 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultBadDateTime:           "SCIM-USERS-004",
 	reftarget.FaultIDNotStable:           "SCIM-USERS-015",
 	reftarget.FaultUndeclaredAttribute:   "SCIM-USERS-017",
+	reftarget.FaultUserNameNotPrepared:   "SCIM-USERS-030",
 	reftarget.FaultMemberReaddDropped:    "SCIM-FUZZ-002",
 	reftarget.FaultThrottleNoRetryAfter:  "SCIM-RATE-001",
 	reftarget.FaultUnknownParam400:       "SCIM-PAGE-009",

@@ -222,6 +222,7 @@ type fuzzFlags struct {
 func (ff *fuzzFlags) bind(fs *flag.FlagSet) {
 	fs.Uint64Var(&ff.seed, "seed", 0, "seed of the generated sequences (0: random; the report records it, so a failure can be repeated)")
 	fs.IntVar(&ff.sequences, "fuzz-sequences", 0, fmt.Sprintf("sequences the stateful fuzzer runs per batch (0: %d; for thousands raise --check-timeout, or give --fuzz-time)", scim.DefaultFuzzChecks))
+	fs.IntVar(&ff.sequences, "checks", 0, "the same as --fuzz-sequences (rapid's name for it)")
 	fs.IntVar(&ff.steps, "steps", 0, fmt.Sprintf("average operations per generated sequence (0: %d)", scim.DefaultFuzzSteps))
 	fs.DurationVar(&ff.time, "fuzz-time", 0, "time budget of the stateful fuzzer: batches of sequences run until it is spent (0: one batch)")
 	fs.DurationVar(&ff.shrink, "shrink-time", 0, fmt.Sprintf("time the fuzzer may spend minimising a failing sequence (0: %s)", scim.DefaultShrinkTime))

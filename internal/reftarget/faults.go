@@ -116,6 +116,7 @@ const (
 	FaultSimpleSubAttributes   Fault = "simple-subattributes"
 	FaultThrottleNoRetryAfter  Fault = "throttle-no-retry-after"
 	FaultMemberReaddDropped    Fault = "member-readd-dropped"
+	FaultUserNameNotPrepared   Fault = "username-not-prepared"
 )
 
 // FaultInfo describes one fault.
@@ -226,6 +227,7 @@ var faultInfos = []FaultInfo{
 	{FaultSimpleSubAttributes, "/Schemas declares subAttributes on the simple attribute userName"},
 	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
 	{FaultMemberReaddDropped, "a member removed from a group and added again by PATCH stays out (a tombstone is never cleared)"},
+	{FaultUserNameNotPrepared, "userName uniqueness compares raw strings: \"Å\" (U+00C5) and \"A\u030A\", or full-width letters, count as different"},
 }
 
 // Faults lists every fault with a one-line description, in a stable order.

@@ -287,6 +287,10 @@ var faultProbes = map[Fault]func(c *client) bool{
 		e := c.do("GET", "/Users/"+id+"?excludedAttributes=title", nil)
 		return g.get("title") == nil && g.get("meta") == nil && e.get("title") == nil
 	},
+	FaultUserNameNotPrepared: func(c *client) bool {
+		c.createUser(user("n\u00e9e"))
+		return c.do("POST", "/Users", user("ne\u0301e")).code == http.StatusConflict
+	},
 	FaultMemberReaddDropped: func(c *client) bool {
 		uid := c.createUser(user("readd"))
 		gid := c.createGroup(group("readd", uid))
@@ -628,7 +632,8 @@ func TestFaultsAreTargeted(t *testing.T) {
 	overlaps := map[Fault][]Fault{
 		FaultCaseSensitiveUserName: {FaultFilterCaseSensitive, FaultNoUniqueness},
 		FaultFilterCaseSensitive:   {FaultCaseSensitiveUserName},
-		FaultNoUniqueness:          {FaultCaseSensitiveUserName, FaultUniquenessRace, FaultNoScimType},
+		FaultNoUniqueness:          {FaultCaseSensitiveUserName, FaultUniquenessRace, FaultNoScimType, FaultUserNameNotPrepared},
+		FaultNonASCIIMangled:       {FaultUserNameNotPrepared},
 		FaultUniquenessRace:        {},
 		FaultNotFoundPlain:         {FaultErrorStatusInt},
 		FaultErrorStatusInt:        {FaultNotFoundPlain},

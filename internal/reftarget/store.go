@@ -3,6 +3,8 @@ package reftarget
 import (
 	"crypto/rand"
 	"fmt"
+	"golang.org/x/text/unicode/norm"
+	"golang.org/x/text/width"
 	"net/http"
 	"reflect"
 	"slices"
@@ -77,11 +79,23 @@ func (s *Server) userNameTaken(name any, exceptID string) bool {
 		if !ok {
 			continue
 		}
-		if other == n || (!s.has(FaultCaseSensitiveUserName) && strings.EqualFold(other, n)) {
+		a, b := other, n
+		if !s.has(FaultUserNameNotPrepared) {
+			a, b = precisPrepare(a), precisPrepare(b)
+		}
+		if a == b || (!s.has(FaultCaseSensitiveUserName) && strings.EqualFold(a, b)) {
 			return true
 		}
 	}
 	return false
+}
+
+// precisPrepare prepares a userName for comparison as RFC 7644 §7.8 asks
+// (the PRECIS UsernameCasePreserved profile of RFC 8265 §3.4): full- and
+// half-width characters mapped to their decomposition, then Unicode
+// normalisation form C. Case is compared separately (caseExact=false).
+func precisPrepare(s string) string {
+	return norm.NFC.String(width.Fold.String(s))
 }
 
 func conflictUserName(name any) *scimError {

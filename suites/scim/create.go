@@ -319,6 +319,37 @@ var createChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-USERS-030", Title: "userNames equal after PRECIS preparation (Unicode NFC, width) are duplicates (409)",
+		Spec:  "RFC 7644 §5, §7.8; RFC 8265 §3.4",
+		Rule:  `Before comparing or evaluating the uniqueness of a "userName" or "password" attribute, service providers MUST use the preparation, enforcement, and comparison of internationalized strings (PRECIS) preparation and comparison rules described in Sections 3 and 4, respectively, of [RFC7613]. [UsernameCasePreserved: full- and half-width characters are mapped to their decomposition, then Unicode Normalization Form C.]`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:users", "tier:extended"}, Covers: []string{"S31"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			for _, pair := range []struct{ what, first, second string }{
+				{"a precomposed Å (U+00C5) and A with a combining ring (U+0041 U+030A)", "\u00c5", "A\u030a"},
+				{"ASCII letters and their full-width forms (U+FF41…)", "ab", "\uff41\uff42"},
+			} {
+				base := e.Name("pc-user")
+				first := newUser(t)
+				first["userName"] = base + "-" + pair.first
+				r := doCreate(t, first)
+				if r.Status != 201 {
+					t.Logf("%s for userName %q: the target does not take this userName; %s left out%s", line(r), first.Str("userName"), pair.what, bodyHint(r))
+					continue
+				}
+				second := newUser(t)
+				second["userName"] = base + "-" + pair.second
+				r2 := do(t, target.Request{Method: "POST", Path: e.Disc.Endpoint(URNUser), Body: second})
+				adopt(t, URNUser, r2)
+				if r2.Status == 201 {
+					t.Errorf("%s for userName %q while %q exists: %s are the same userName after PRECIS preparation; expected 409 uniqueness",
+						line(r2), second.Str("userName"), first.Str("userName"), pair.what)
+				}
+			}
+		},
+	},
 }
 
 // duplicateUserName creates a user, then another whose userName is alter(first).

@@ -16,6 +16,9 @@ import (
 func TestEveryCatalogueLineIsAccountedFor(t *testing.T) {
 	covered := map[string]bool{}
 	for _, c := range Catalogue() {
+		if isSAML(c) {
+			continue // part 2 of the catalogue has its own S lines (§5.3)
+		}
 		for _, l := range c.Covers {
 			covered[l] = true
 		}

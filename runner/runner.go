@@ -29,9 +29,9 @@ import (
 var Version = "dev"
 
 // Catalogue returns every check provcheck knows, in a fixed order: the
-// SCIM checks, then the SAML checks.
+// SCIM checks, then the SAML checks (JIT and coexistence, then security).
 func Catalogue() []suites.Check {
-	return append(scim.Checks(), saml.Checks()...)
+	return append(append(scim.Checks(), saml.Checks()...), saml.SecChecks()...)
 }
 
 // SAMLConfig is the SAML SP contract of a run: the SP's endpoints and

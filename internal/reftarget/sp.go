@@ -241,6 +241,7 @@ func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s.sp.pending[id] = now.Add(pendingLifetime)
 	s.sp.mu.Unlock()
+	secBindRequest(w, r, id)
 	http.Redirect(w, r, loc, http.StatusFound)
 }
 
@@ -300,7 +301,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if err != nil {
 		return "", &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
-	resp, err := p.ValidateEncodedResponse(strings.TrimSpace(encoded))
+	resp, err := s.secValidate(p, strings.TrimSpace(encoded))
 	if err != nil {
 		return "", refuse("invalid response: %v", err)
 	}
@@ -314,7 +315,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if resp.Destination == "" && resp.SignatureValidated {
 		return "", refuse("a signed response must carry Destination (SAML Bindings §3.5.5.2)")
 	}
-	if err := checkConditions(&a, p.AudienceURI, now, pol.ClockSkew); err != nil {
+	if err := s.secCheckConditions(&a, p.AudienceURI, now, pol.ClockSkew); err != nil {
 		return "", refuse("%v", err)
 	}
 	scd := a.Subject.SubjectConfirmation.SubjectConfirmationData // Validate checked they exist
@@ -342,7 +343,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 			delete(s.sp.replay, k)
 		}
 	}
-	if _, seen := s.sp.replay[a.ID]; seen {
+	if _, seen := s.sp.replay[a.ID]; seen && !s.has(FaultSecNoReplayCache) {
 		s.sp.mu.Unlock()
 		return "", refuse("assertion %s was already used (replay)", a.ID)
 	}
@@ -353,11 +354,17 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		}
 	} else {
 		exp, ok := s.sp.pending[resp.InResponseTo]
+		if ok && !secSameBrowser(r, resp.InResponseTo) {
+			s.sp.mu.Unlock()
+			return "", refuse("InResponseTo %q answers an AuthnRequest this browser did not make", resp.InResponseTo)
+		}
 		if !ok || now.After(exp) {
 			s.sp.mu.Unlock()
 			return "", refuse("InResponseTo %q answers no pending AuthnRequest of this SP", resp.InResponseTo)
 		}
-		delete(s.sp.pending, resp.InResponseTo)
+		if !s.has(FaultSecNoReplayCache) {
+			delete(s.sp.pending, resp.InResponseTo)
+		}
 	}
 	s.sp.replay[a.ID] = expires
 	s.sp.mu.Unlock()

@@ -158,12 +158,18 @@ func TestSPWithoutIdP(t *testing.T) {
 
 var samlRequestID = regexp.MustCompile(`ID="([^"]+)"`)
 
-// spLogin starts an SP-initiated login and returns the AuthnRequest ID.
-func spLogin(t *testing.T, s *Server) string {
+// spLogin starts an SP-initiated login in b and returns the AuthnRequest
+// ID; b keeps the cookie that binds the request to it.
+func spLogin(t *testing.T, b *browser) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testHost+SPPath+"/login", nil))
+	b.s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testHost+SPPath+"/login", nil))
 	require.Equal(t, http.StatusFound, rec.Code)
+	for _, c := range rec.Result().Cookies() {
+		if c.Name == SecAuthnRequestCookie {
+			b.authn = c.Value
+		}
+	}
 	loc, err := url.Parse(rec.Header().Get("Location"))
 	require.NoError(t, err)
 	assert.Equal(t, "idp.test", loc.Host)
@@ -180,9 +186,9 @@ func TestSPInitiated(t *testing.T) {
 	pol := DefaultSPPolicy()
 	pol.AllowIdPInitiated = false
 	s := newSP(t, Options{SPPolicy: &pol})
-	id := spLogin(t, s)
-	enc := signedResponse(t, assertion{nameID: "sp-init", inResponseTo: id})
 	b := newBrowser(t, s)
+	id := spLogin(t, b)
+	enc := signedResponse(t, assertion{nameID: "sp-init", inResponseTo: id})
 	require.Equal(t, http.StatusSeeOther, b.post(enc).Code)
 	assert.NotEmpty(t, b.whoamiID())
 	// The request ID is answered once only.

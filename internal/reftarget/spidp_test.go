@@ -3,14 +3,11 @@ package reftarget
 import (
 	"crypto/rand"
 	"crypto/rsa"
-	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
-	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -20,8 +17,6 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
-	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,23 +40,7 @@ var (
 
 // testIdPIdentity returns a key and certificate shared by the tests.
 func testIdPIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
-	testIdPOnce.Do(func() {
-		key, err := rsa.GenerateKey(rand.Reader, 2048)
-		if err != nil {
-			panic(err)
-		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "test IdP"},
-			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
-		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-		if err != nil {
-			panic(err)
-		}
-		cert, err := x509.ParseCertificate(der)
-		if err != nil {
-			panic(err)
-		}
-		testIdPKey, testIdPCert = key, cert
-	})
+	testIdPOnce.Do(func() { testIdPKey, testIdPCert = secTestIdentity("test IdP", 7) })
 	return testIdPKey, testIdPCert
 }
 
@@ -130,17 +109,7 @@ func signedResponse(t testing.TB, a assertion) string {
 	doc := etree.NewDocument()
 	require.NoError(t, doc.ReadFromString(x))
 	if !a.unsigned {
-		as := doc.Root().SelectElement("saml:Assertion")
-		ctx := dsig.NewDefaultSigningContext(dsig.TLSCertKeyStore(tls.Certificate{Certificate: [][]byte{cert.Raw}, PrivateKey: key, Leaf: cert}))
-		ctx.Canonicalizer = dsig.MakeC14N10ExclusiveCanonicalizerWithPrefixList("")
-		require.NoError(t, ctx.SetSignatureMethod(dsig.RSASHA256SignatureMethod))
-		parent, err := etreeutils.NSBuildParentContext(as)
-		require.NoError(t, err)
-		detached, err := etreeutils.NSDetatch(parent, as)
-		require.NoError(t, err)
-		sig, err := ctx.ConstructSignature(detached, true)
-		require.NoError(t, err)
-		as.InsertChildAt(1, sig) // after the Issuer
+		secSign(t, doc.Root().SelectElement("saml:Assertion"), key, cert)
 	}
 	out, err := doc.WriteToBytes()
 	require.NoError(t, err)
@@ -152,6 +121,7 @@ type browser struct {
 	t       testing.TB
 	s       *Server
 	session string
+	authn   string // the AuthnRequest cookie of an SP-initiated login
 }
 
 func newBrowser(t testing.TB, s *Server) *browser { return &browser{t: t, s: s} }
@@ -162,6 +132,9 @@ func (b *browser) post(encoded string) *httptest.ResponseRecorder {
 	form := url.Values{"SAMLResponse": {encoded}}
 	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if b.authn != "" {
+		req.AddCookie(&http.Cookie{Name: SecAuthnRequestCookie, Value: b.authn})
+	}
 	rec := httptest.NewRecorder()
 	b.s.ServeHTTP(rec, req)
 	for _, c := range rec.Result().Cookies() {

@@ -207,6 +207,27 @@ type prepared struct {
 func (e *Env) prepare(t *suites.T, p Person) *prepared {
 	b := newBrowser(t, e)
 	now := e.now()
+	spec, l, relay := b.secBaseline(p, now)
+	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
+	if err != nil {
+		t.Abort(fmt.Errorf("mock IdP: %w", err))
+	}
+	if _, err := mockidp.VerifyBenign(built.XML, e.IdP, e.spInfo(), now); err != nil {
+		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
+	}
+	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)
+	if relay != "" {
+		evidence += "\nRelayState: " + relay
+	}
+	return &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: evidence}
+}
+
+// secBaseline is the baseline response spec of a login of p at now (the
+// mapped attributes; for an SP-initiated login, InResponseTo of the
+// AuthnRequest this browser obtains), the Login to fill in and the
+// RelayState to send back.
+func (b *browser) secBaseline(p Person, now time.Time) (mockidp.ResponseSpec, *Login, string) {
+	e := b.env
 	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), p.NameID, now)
 	at := e.attrs()
 	for _, kv := range [][2]string{{at.Email, p.Email}, {at.GivenName, p.GivenName}, {at.Surname, p.Family}} {
@@ -222,18 +243,7 @@ func (e *Env) prepare(t *suites.T, p Person) *prepared {
 		spec.SetInResponseTo(req.ID)
 		relay = req.RelayState
 	}
-	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
-	if err != nil {
-		t.Abort(fmt.Errorf("mock IdP: %w", err))
-	}
-	if _, err := mockidp.VerifyBenign(built.XML, e.IdP, e.spInfo(), now); err != nil {
-		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
-	}
-	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)
-	if relay != "" {
-		evidence += "\nRelayState: " + relay
-	}
-	return &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: evidence}
+	return spec, l, relay
 }
 
 // send posts the response to the ACS, follows the SP's redirects and asks

@@ -1,0 +1,54 @@
+package selftest
+
+import (
+	"fmt"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/provcheck/provcheck/internal/reftarget"
+	"github.com/provcheck/provcheck/suites"
+)
+
+// secCaughtBy names, for each SAML security fault of the reference SP, the
+// check meant to catch it and the verdict its reason must carry: a
+// takeover reads as a takeover.
+var secCaughtBy = map[reftarget.Fault][2]string{
+	reftarget.FaultSecAcceptUnsigned:    {"SAML-SEC-S02-UNSIGNED", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecTrustKeyInfo:      {"SAML-SEC-K02", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultSecXSW:               {"SAML-SEC-S09", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultSecCommentTruncation: {"SAML-SEC-S21", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultSecNoReplayCache:     {"SAML-SEC-P15", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoAudience:        {"SAML-SEC-P06", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoDestination:     {"SAML-SEC-P09-MISSING", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoRecipient:       {"SAML-SEC-P08", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecNoTimeChecks:      {"SAML-SEC-P01", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultSecAcceptDoctype:     {"SAML-SEC-X02-PARAMETER", "ACCEPTED_AS_EXPECTED"},
+}
+
+func init() {
+	for f, c := range secCaughtBy {
+		caughtBy[f] = c[0]
+	}
+}
+
+var _ = Describe("SAML security faults of the reference SP", func() {
+	entries := []TableEntry{}
+	for f, c := range secCaughtBy {
+		entries = append(entries, Entry(fmt.Sprintf("%s reads %s in %s", f, c[1], c[0]), f, c[0], c[1]))
+	}
+	DescribeTable("are reported with the right verdict",
+		func(f reftarget.Fault, id, verdict string) {
+			r := runCheck(id, f)
+			Expect(r.Status).To(Equal(suites.Failed), "fault %s: %s %s: %s", f, id, r.Status, r.Reason)
+			Expect(r.Reason).To(ContainSubstring(verdict))
+			var sawXML bool
+			for _, ex := range r.Exchanges {
+				sawXML = sawXML || strings.Contains(ex.RequestBody, "SAMLResponse (decoded XML") && strings.Contains(ex.RequestBody, "mutation trace:")
+			}
+			Expect(sawXML).To(BeTrue(), "the evidence shows the decoded XML and the mutation trace")
+		},
+		entries,
+	)
+})

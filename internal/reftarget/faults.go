@@ -222,6 +222,8 @@ var faultInfos = []FaultInfo{
 	{FaultThrottleNoRetryAfter, "every tenth GET is answered 429 Too Many Requests without a Retry-After header"},
 }
 
+func init() { faultInfos = append(faultInfos, jitFaultInfos...) }
+
 // Faults lists every fault with a one-line description, in a stable order.
 func Faults() []FaultInfo {
 	out := make([]FaultInfo, len(faultInfos))

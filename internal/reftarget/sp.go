@@ -65,6 +65,8 @@ type SPPolicy struct {
 	AllowIdPInitiated bool
 	// ClockSkew is the tolerance on the assertion's Conditions window.
 	ClockSkew time.Duration
+	// RequireEmail refuses a login without the email attribute (rule R9).
+	RequireEmail bool
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation
@@ -322,11 +324,13 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		return "", refuse("InResponseTo %q of the confirmation differs from the response's %q", scd.InResponseTo, resp.InResponseTo)
 	}
 	nid := a.Subject.NameID
-	if nid == nil || strings.TrimSpace(nid.Value) == "" {
-		return "", refuse("the assertion has no NameID")
+	if lerr := s.jitCheckSubject(nid); lerr != nil {
+		return "", lerr
 	}
-	if nid.Format == nameIDTransient {
-		return "", refuse("a transient NameID cannot key an account and no key attribute is configured")
+	at := attributesOf(&a)
+	at.emails = jitEmailValues(&a)
+	if lerr := s.jitAttributeChecks(&at, jitNameID(nid), pol); lerr != nil {
+		return "", lerr
 	}
 	if a.ID == "" {
 		return "", refuse("the assertion has no ID")
@@ -347,7 +351,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		return "", refuse("assertion %s was already used (replay)", a.ID)
 	}
 	if resp.InResponseTo == "" {
-		if !pol.AllowIdPInitiated {
+		if !pol.AllowIdPInitiated && !s.has(FaultJITUnsolicitedAccepted) {
 			s.sp.mu.Unlock()
 			return "", refuse("unsolicited responses are not accepted (IdP-initiated login is off)")
 		}
@@ -366,7 +370,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if a.Issuer != nil {
 		issuer = a.Issuer.Value
 	}
-	return s.findOrCreate(r, linkKey{issuer: issuer, nameID: nid.Value}, attributesOf(&a), pol)
+	return s.findOrCreate(r, linkKey{issuer: issuer, nameID: jitNameID(nid)}, at, pol)
 }
 
 // checkConditions checks the Conditions window with skew and every
@@ -400,6 +404,8 @@ func checkConditions(a *types.Assertion, audience string, now time.Time, skew ti
 // the attribute was not sent.
 type samlAttrs struct {
 	email, given, family *string
+	// emails are all values of the email attributes, for a fault.
+	emails []string
 }
 
 func attributesOf(a *types.Assertion) samlAttrs {
@@ -461,9 +467,10 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			}
 		}
 	}
-	s.sp.mu.Lock()
-	linked := s.sp.links[key]
-	s.sp.mu.Unlock()
+	if u == nil {
+		u = s.jitFaultyMatch(key, at)
+	}
+	linked := s.jitLinked(key)
 	if u == nil && linked != "" && !s.has(FaultJITDuplicateOnLogin) {
 		u = s.lookup(rtUser, linked)
 	}
@@ -492,7 +499,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			time.Sleep(50 * time.Millisecond)
 			s.mu.Lock()
 		}
-		if at.email != nil && *at.email != "" && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITCreateRace) {
+		if at.email != nil && *at.email != "" && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITCreateRace) && s.jitEmailUnique() {
 			if other := s.emailOwner(*at.email, ""); other != nil {
 				return "", refuse("email %s belongs to account %s, which is not linked to NameID %q; an administrator must link them", *at.email, other.id, key.nameID)
 			}
@@ -512,7 +519,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			return "", refuse("userName %q is taken by another account", key.nameID)
 		}
 		now := s.stamp(time.Time{})
-		u = &resource{rt: rtUser, id: newID(), data: data, created: now, modified: now}
+		u = &resource{rt: rtUser, id: s.jitAccountID(linked), data: data, created: now, modified: now}
 		s.insert(u, base)
 		created = true
 	}

@@ -80,6 +80,8 @@ type assertion struct {
 	audience     string
 	notBefore    time.Time
 	unsigned     bool
+	// format is the NameID Format; empty means persistent.
+	format string
 }
 
 func newID40() string {
@@ -103,6 +105,9 @@ func signedResponse(t testing.TB, a assertion) string {
 	if a.assertionID == "" {
 		a.assertionID = newID40()
 	}
+	if a.format == "" {
+		a.format = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+	}
 	f := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 	irt := ""
 	if a.inResponseTo != "" {
@@ -119,12 +124,12 @@ func signedResponse(t testing.TB, a assertion) string {
 	x := fmt.Sprintf(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s"%s Version="2.0" IssueInstant="%s" Destination="%s">`+
 		`<saml:Issuer>%s</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`+
 		`<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s"><saml:Issuer>%s</saml:Issuer>`+
-		`<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">%s</saml:NameID>`+
+		`<saml:Subject><saml:NameID Format="%s">%s</saml:NameID>`+
 		`<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="%s" Recipient="%s"%s/></saml:SubjectConfirmation></saml:Subject>`+
 		`<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction><saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>`+
 		`<saml:AuthnStatement AuthnInstant="%s"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>%s</saml:Assertion></samlp:Response>`,
 		newID40(), irt, f(now), testACS, testIdPEntityID,
-		a.assertionID, f(now), testIdPEntityID, html.EscapeString(a.nameID),
+		a.assertionID, f(now), testIdPEntityID, a.format, html.EscapeString(a.nameID),
 		f(now.Add(5*time.Minute)), testACS, irt,
 		f(a.notBefore), f(a.notBefore.Add(10*time.Minute)), a.audience, f(now), stmt)
 	doc := etree.NewDocument()

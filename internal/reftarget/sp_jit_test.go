@@ -1,0 +1,133 @@
+package reftarget
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The probes of the JIT faults of sp_jit.go join faultProbes, so TestFaults
+// and TestFaultsAreTargeted cover them.
+func init() {
+	for f, p := range jitFaultProbes {
+		faultProbes[f] = p
+	}
+}
+
+// jitPolicy changes the declared policy of c's SP.
+func jitPolicy(c *client, change func(p *SPPolicy)) {
+	c.s.sp.mu.Lock()
+	defer c.s.sp.mu.Unlock()
+	change(&c.s.sp.policy)
+}
+
+var jitFaultProbes = map[Fault]func(c *client) bool{
+	FaultJITNameIDCaseInsensitive: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		first, _ := login(c.t, c.s, "p-caseABC", AttrEmail, "c1@example.com")
+		variant, _ := login(c.t, c.s, "p-caseabc", AttrEmail, "c2@example.com")
+		return first.whoamiID() != "" && variant.whoamiID() != first.whoamiID()
+	},
+	FaultJITTransientKeyed: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		b := newBrowser(c.t, c.s)
+		code := b.post(signedResponse(c.t, assertion{nameID: "_t1", format: nameIDTransient, attrs: [][2]string{{AttrEmail, "t@example.com"}}})).Code
+		return code == http.StatusForbidden && userCount(c.s) == 0
+	},
+	FaultJITEmptyNameID: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		_, code := login(c.t, c.s, "", AttrEmail, "empty@example.com")
+		return code == http.StatusForbidden && userCount(c.s) == 0
+	},
+	FaultJITPlaceholderEmail: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		jitPolicy(c, func(p *SPPolicy) { p.RequireEmail = true })
+		_, code := login(c.t, c.s, "p-noemail", AttrGivenName, "No")
+		return code == http.StatusForbidden && userCount(c.s) == 0
+	},
+	FaultJITMatchOnUserName: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		id := c.createUser(user("p-local"))
+		b, _ := login(c.t, c.s, "p-local", AttrEmail, "l@example.com")
+		return b.whoamiID() != id
+	},
+	FaultJITEmailNormalizedLink: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		b, _ := login(c.t, c.s, "p-variant", AttrEmail, "V+tag@example.com.")
+		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+	},
+	FaultJITAnyEmailValue: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		b, _ := login(c.t, c.s, "p-multi", AttrEmail, "v@example.com", AttrEmail, "a@example.com")
+		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+	},
+	FaultJITUnsolicitedAccepted: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		jitPolicy(c, func(p *SPPolicy) { p.AllowIdPInitiated = false })
+		_, code := login(c.t, c.s, "p-unsolicited", AttrEmail, "u@example.com")
+		return code == http.StatusForbidden && userCount(c.s) == 0
+	},
+	FaultJITLongName500: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		_, code := login(c.t, c.s, "p-long", AttrEmail, "long@example.com", AttrGivenName, strings.Repeat("Ω", 300))
+		return code == http.StatusSeeOther
+	},
+	FaultJITDeletedResurrected: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		first, _ := login(c.t, c.s, "p-deleted", AttrEmail, "del@example.com")
+		old := first.whoamiID()
+		c.do("DELETE", "/Users/"+old, nil)
+		again, _ := login(c.t, c.s, "p-deleted", AttrEmail, "del@example.com")
+		return old != "" && again.whoamiID() != old
+	},
+	FaultJITEmailNotUnique: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		login(c.t, c.s, "p-owner", AttrEmail, "own@example.com")
+		login(c.t, c.s, "p-second", AttrEmail, "own@example.com")
+		return userCount(c.s) == 1
+	},
+	FaultJITSCIMPostDuplicates: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		login(c.t, c.s, "p-jit", AttrEmail, "jit@example.com")
+		return c.do("POST", "/Users", user("p-scim-later", "externalId", "p-jit")).code == http.StatusConflict && userCount(c.s) == 1
+	},
+}
+
+func TestSPJITRefusals(t *testing.T) {
+	pol := DefaultSPPolicy()
+	pol.RequireEmail = true
+	s := newSP(t, Options{SPPolicy: &pol})
+	for name, a := range map[string]assertion{
+		"empty NameID":      {nameID: "", attrs: [][2]string{{AttrEmail, "e@example.com"}}},
+		"transient NameID":  {nameID: "_tr", format: nameIDTransient, attrs: [][2]string{{AttrEmail, "t@example.com"}}},
+		"no required email": {nameID: "p-ne", attrs: [][2]string{{AttrGivenName, "G"}}},
+	} {
+		rec := newBrowser(t, s).post(signedResponse(t, a))
+		assert.Equal(t, http.StatusForbidden, rec.Code, name)
+	}
+	assert.Equal(t, 0, userCount(s))
+}
+
+func TestJITNormalizeEmail(t *testing.T) {
+	for _, v := range []string{"V@Example.com", "ｖ@example.com", "v+x@example.com", "v@example.com.", " v@example.com "} {
+		assert.Equal(t, "v@example.com", jitNormalizeEmail(v), v)
+	}
+	assert.Equal(t, "i@example.com", jitNormalizeEmail("ı@example.com"))
+}
+
+func TestSCIMPostAfterJITConflicts(t *testing.T) {
+	s := newSP(t, Options{})
+	b, _ := login(t, s, "p-first", AttrEmail, "f@example.com")
+	require.NotEmpty(t, b.whoamiID())
+	c := &client{t: t, s: s, token: s.Token()}
+	r := c.do("POST", "/Users", user("someone", "externalId", "p-first"))
+	assert.Equal(t, http.StatusConflict, r.code)
+	// Without a SAML link, externalId is not unique (RFC 7643 §3.1).
+	c.createUser(user("a1", "externalId", "shared"))
+	c.createUser(user("a2", "externalId", "shared"))
+}

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/suites"
@@ -401,4 +402,15 @@ func OnOff(b bool) string {
 		return "on"
 	}
 	return "off"
+}
+
+// ReferencePolicy is the declared policy of the reference SP as the SAML
+// checks read it.
+func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
+	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
+		NameIDCase: "exact", Transient: "reject", Link: "deny"}
+	if p.RequireEmail {
+		out.Required = []string{reftarget.AttrEmail}
+	}
+	return out
 }

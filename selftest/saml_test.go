@@ -29,5 +29,5 @@ func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
 	if spInitiated {
 		sp.LoginURL = ref.SP.LoginURL
 	}
-	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)}}
+	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: runner.ReferencePolicy(pol)}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,6 +23,8 @@ type samlFlags struct {
 	metadata, acs, entityID, login      string
 	whoami, whoamiID, whoamiUser, email string
 	jit, sync                           string
+	idpInitiated, nameIDCase, transient string
+	required, link                      string
 	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
 }
@@ -37,6 +40,11 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.email, "sp-whoami-email", "email", "SAML SP: dotted JSON path of the email in the whoami answer")
 	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
 	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.idpInitiated, "sp-idp-initiated", "", "SAML SP: declared IdP-initiated (unsolicited) login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.nameIDCase, "sp-nameid-case", "exact", "SAML SP: how the SP compares NameIDs: exact, or insensitive (documented case folding)")
+	fs.StringVar(&sf.transient, "sp-transient", "", "SAML SP: declared handling of transient NameIDs: reject, temporary (a temporary user per login), or empty (not declared)")
+	fs.StringVar(&sf.required, "sp-required-attrs", "", "SAML SP: comma-separated attribute names without which the SP refuses a login (for example email)")
+	fs.StringVar(&sf.link, "sp-link", "deny", "SAML SP: declared linking of a login to an existing account holding the asserted email: deny, or auto")
 	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
 	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
 	fs.StringVar(&sf.attrSurname, "sp-attr-surname", "sn", "SAML SP: name of the attribute the SP maps to the family name")
@@ -51,7 +59,7 @@ func (sf *samlFlags) given() bool {
 		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != ""
 }
 
-// policy checks --sp-jit and --sp-sync.
+// policy checks --sp-jit, --sp-sync and the other declared policy flags.
 func (sf *samlFlags) policy() (saml.Policy, error) {
 	var p saml.Policy
 	switch strings.ToLower(strings.TrimSpace(sf.jit)) {
@@ -66,6 +74,27 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 		p.Sync = s
 	default:
 		return p, fmt.Errorf("--sp-sync %q: expected on, off or empty", sf.sync)
+	}
+	for _, f := range []struct {
+		name, val string
+		into      *string
+		allowed   []string
+	}{
+		{"--sp-idp-initiated", sf.idpInitiated, &p.IdPInitiated, []string{"on", "off", ""}},
+		{"--sp-nameid-case", sf.nameIDCase, &p.NameIDCase, []string{"exact", "insensitive", ""}},
+		{"--sp-transient", sf.transient, &p.Transient, []string{"reject", "temporary", ""}},
+		{"--sp-link", sf.link, &p.Link, []string{"deny", "auto", ""}},
+	} {
+		v := strings.ToLower(strings.TrimSpace(f.val))
+		if !slices.Contains(f.allowed, v) {
+			return p, fmt.Errorf("%s %q: expected %s, or empty", f.name, f.val, strings.Join(f.allowed[:len(f.allowed)-1], " or "))
+		}
+		*f.into = v
+	}
+	for _, a := range strings.Split(sf.required, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			p.Required = append(p.Required, a)
+		}
 	}
 	return p, nil
 }
@@ -160,7 +189,7 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	return &runner.SAMLConfig{
 		SP:     saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
-		Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)},
+		Policy: runner.ReferencePolicy(pol),
 		IdP:    id,
 	}, nil
 }

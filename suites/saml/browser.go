@@ -173,6 +173,8 @@ type Login struct {
 	WhoamiStatus int
 	// Flow is "SP-initiated" or "IdP-initiated".
 	Flow string
+	// answers are the SP's answers to the POST and its redirects.
+	answers []*answer
 }
 
 // Summary is the login in one line, for failure reasons.
@@ -189,8 +191,8 @@ func (l *Login) Summary() string {
 // IdP-initiated otherwise. It verifies the benign response with gosaml2
 // before sending it, so a case never fails because the IdP built it
 // wrong, then asks whoami which account the session belongs to.
-func (e *Env) login(t *suites.T, p Person) *Login {
-	return e.prepare(t, p).send()
+func (e *Env) login(t *suites.T, p Person, opts ...jitLogin) *Login {
+	return e.prepare(t, p, opts...).send()
 }
 
 // prepared is a login up to the POST to the ACS: the browser (with the
@@ -204,7 +206,7 @@ type prepared struct {
 
 // prepare does everything of a login before the POST to the ACS, so that
 // concurrent logins can be released at once.
-func (e *Env) prepare(t *suites.T, p Person) *prepared {
+func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
 	b := newBrowser(t, e)
 	now := e.now()
 	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), p.NameID, now)
@@ -214,9 +216,16 @@ func (e *Env) prepare(t *suites.T, p Person) *prepared {
 			spec.AddAttribute(kv[0], kv[1])
 		}
 	}
+	unsolicited := false
+	for _, o := range opts {
+		if o.edit != nil {
+			o.edit(&spec)
+		}
+		unsolicited = unsolicited || o.unsolicited
+	}
 	l := &Login{NameID: p.NameID, Flow: "IdP-initiated"}
 	relay := ""
-	if e.SP.LoginURL != "" {
+	if e.SP.LoginURL != "" && !unsolicited {
 		l.Flow = "SP-initiated"
 		req := b.authnRequest()
 		spec.SetInResponseTo(req.ID)
@@ -242,7 +251,11 @@ func (pl *prepared) send() *Login {
 	b, l := pl.b, pl.l
 	a := b.do(http.MethodPost, b.env.SP.ACSURL, pl.form, pl.evidence)
 	l.ACSStatus = a.status
-	a = b.follow(a)
+	l.answers = append(l.answers, a)
+	if last := b.follow(a); last != a {
+		l.answers = append(l.answers, last)
+		a = last
+	}
 	l.ServerError = l.ACSStatus >= 500 || a.status >= 500
 	l.Session, l.WhoamiStatus = b.whoami()
 	return l

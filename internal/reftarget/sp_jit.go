@@ -32,7 +32,7 @@ var jitFaultInfos = []FaultInfo{
 	{FaultJITNameIDCaseInsensitive, "the SP finds a login's account by a NameID compared case-insensitively, so a case variant lands in another person's account"},
 	{FaultJITTransientKeyed, "the SP keys accounts on transient NameIDs: every login with a new transient value creates a persistent account"},
 	{FaultJITEmptyNameID, "the SP accepts an assertion with an empty NameID and keys the account on the empty string"},
-	{FaultJITPlaceholderEmail, "the SP declares email required but creates the account of a login without email with a placeholder address"},
+	{FaultJITPlaceholderEmail, "the SP gives the account of a login without email a placeholder address, even when it declares email required"},
 	{FaultJITMatchOnUserName, "the SP finds a login's account by a local userName equal to the NameID (takeover of a local user)"},
 	{FaultJITEmailNormalizedLink, "the SP links a new NameID to the account whose email matches the asserted one after normalization (case, NFKC, +tag, trailing dot)"},
 	{FaultJITAnyEmailValue, "the SP links a new NameID to an account holding any of the asserted email values (multi-valued or duplicated attribute)"},
@@ -90,12 +90,14 @@ func jitEmailValues(a *types.Assertion) []string {
 // jitAttributeChecks applies the policy's required attributes (rule R9,
 // catalogue J11) before any account is looked up or created.
 func (s *Server) jitAttributeChecks(at *samlAttrs, nameID string, pol SPPolicy) *loginError {
-	if pol.RequireEmail && (at.email == nil || *at.email == "") {
-		if !s.has(FaultJITPlaceholderEmail) {
+	if at.email == nil || *at.email == "" {
+		switch {
+		case s.has(FaultJITPlaceholderEmail):
+			placeholder := "temp-email-for-saml-" + strings.ToLower(newID()[:8]) + "@example.invalid"
+			at.email = &placeholder
+		case pol.RequireEmail:
 			return refuse("the required email attribute %q is missing", AttrEmail)
 		}
-		placeholder := "temp-email-for-saml-" + strings.ToLower(newID()[:8]) + "@example.invalid"
-		at.email = &placeholder
 	}
 	if s.has(FaultJITLongName500) {
 		for _, v := range []*string{at.given, at.family} {

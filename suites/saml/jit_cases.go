@@ -162,7 +162,12 @@ var jitMoreChecks = []suites.Check{
 			l := e.login(t, attacker)
 			after := e.accounts(t, local, attacker)
 			side := jitSide(l, before, after)
-			isLocal := func(s Principal) bool { same, _ := a.matches(s); return same }
+			// The session is the local user's when it has its id or email,
+			// or when the login created no account (whoami ids need not be
+			// SCIM ids).
+			isLocal := func(s Principal) bool {
+				return s.ID == a.ID || s.Email != "" && a.hasEmail(s.Email) || after != nil && len(before.added(after)) == 0
+			}
 			separate := func(s Principal) bool { return !isLocal(s) }
 			switch v := classify(l, separate, isLocal, side); v {
 			case AcceptedAsVictim:
@@ -356,12 +361,14 @@ var coexistMoreChecks = []suites.Check{
 			n1.Email = x.Email
 			e.cleanup(t, x, n1)
 			a := e.provision(t, x)
+			// The SCIM user's own login tells its whoami id.
+			own := needSession(t, e.login(t, x), "login of the SCIM user with its NameID X")
 			before := e.accounts(t, x, n1)
 			l := e.login(t, n1)
 			after := e.accounts(t, x, n1)
 			side := jitSide(l, before, after)
 			linkAllowed := strings.EqualFold(e.Policy.Link, "auto")
-			scimUser := func(s Principal) bool { same, _ := a.matches(s); return same }
+			scimUser := func(s Principal) bool { return s.ID == own.ID }
 			switch v := classify(l, func(s Principal) bool { return linkAllowed && scimUser(s) }, func(s Principal) bool { return !linkAllowed && scimUser(s) }, side); v {
 			case AcceptedAsVictim:
 				t.Errorf("NameID %s was linked to the SCIM user %s by its email without a declared linking policy (--sp-link auto) (%s)", n1.NameID, a, v)

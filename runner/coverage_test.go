@@ -26,6 +26,39 @@ func TestEveryCatalogueLineIsAccountedFor(t *testing.T) {
 		assert.True(t, covered[l] || waived, "%s is neither covered by a check nor listed in Uncovered", l)
 		assert.False(t, covered[l] && waived, "%s is covered by a check; remove it from Uncovered", l)
 	}
+	rows := JITCoverage()
+	assert.Len(t, rows, jitLines+coexistLines)
+	for _, row := range rows {
+		l := row[0]
+		_, waived := UncoveredJIT[l]
+		assert.True(t, covered[l] || waived, "%s is neither covered by a check nor listed in UncoveredJIT", l)
+		assert.False(t, covered[l] && waived, "%s is covered by a check; remove it from UncoveredJIT", l)
+	}
+	for l := range UncoveredJIT {
+		assert.Contains(t, jitCoverageLines(), l, "UncoveredJIT names %s, not a J or C line", l)
+	}
+}
+
+// jitRow is one J or C line of part 2 of the catalogue.
+type jitRow struct{ id, sends, must string }
+
+// readJITRows returns the J lines, then the C lines, of part 2.
+func readJITRows(t *testing.T) []jitRow {
+	t.Helper()
+	b, err := os.ReadFile(catalogueFile)
+	require.NoError(t, err)
+	_, part2, ok := strings.Cut(string(b), "## Part 2")
+	require.True(t, ok, "%s has no Part 2 heading", catalogueFile)
+	var rows []jitRow
+	lineID := regexp.MustCompile(`^ [JC]\d\d $`)
+	for _, l := range strings.Split(part2, "\n") {
+		cells := strings.Split(l, "|")
+		if len(cells) < 6 || !lineID.MatchString(cells[1]) {
+			continue
+		}
+		rows = append(rows, jitRow{strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2]), strings.TrimSpace(cells[3])})
+	}
+	return rows
 }
 
 // catalogueFile is a copy of the project catalogue (CATALOGUE.md).
@@ -77,6 +110,16 @@ func TestCoverageDocument(t *testing.T) {
 	for i, r := range rows {
 		require.Equal(t, fmt.Sprintf("S%d", i+1), r.id, "catalogue rows are numbered in order")
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.id, r.area, r.text, r.spec, r.level, cov[r.id])
+	}
+	b.WriteString("\n## SAML JIT and SCIM + JIT coexistence\n\n")
+	b.WriteString("The J and C lines of part 2 (§5.1 and §5.2), from the same sources (`UncoveredJIT` holds the reasons).\n\n")
+	b.WriteString("| line | what the mock IdP sends or the harness does | what a correct SP must do | covered by |\n| --- | --- | --- | --- |\n")
+	jit := readJITRows(t)
+	jitCov := JITCoverage()
+	require.Len(t, jit, len(jitCov), "the J and C lines of %s", catalogueFile)
+	for i, r := range jit {
+		require.Equal(t, jitCov[i][0], r.id, "catalogue rows are numbered in order")
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.id, r.sends, r.must, jitCov[i][1])
 	}
 	got := b.String()
 	if *update {

@@ -123,6 +123,7 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultJITDeletedResurrected:    "SAML-JIT-017",
 	reftarget.FaultJITEmailNotUnique:        "SAML-SCIM-002",
 	reftarget.FaultJITSCIMPostDuplicates:    "SAML-SCIM-007",
+	reftarget.FaultJITNameIDMatchesEmail:    "SAML-JIT-018",
 	reftarget.FaultUniquenessRace:           "SCIM-RACE-001",
 	reftarget.FaultRacePatchLostUpdate:      "SCIM-RACE-002",
 	reftarget.FaultIfMatchRace:              "SCIM-RACE-003",

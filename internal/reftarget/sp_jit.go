@@ -25,6 +25,7 @@ const (
 	FaultJITDeletedResurrected    Fault = "jit-deleted-resurrected"
 	FaultJITEmailNotUnique        Fault = "jit-email-not-unique"
 	FaultJITSCIMPostDuplicates    Fault = "jit-scim-post-duplicates"
+	FaultJITNameIDMatchesEmail    Fault = "jit-nameid-matches-email"
 )
 
 // jitFaultInfos describe the faults above; faultInfos lists them too.
@@ -40,6 +41,7 @@ var jitFaultInfos = []FaultInfo{
 	{FaultJITLongName500, "a given name or surname longer than 255 bytes makes the ACS answer 500 (a column overflow)"},
 	{FaultJITDeletedResurrected, "the SP keeps the identity link of a deleted account and re-creates the account with its old id at the next login"},
 	{FaultJITEmailNotUnique, "the SP creates an account for a new NameID even when another account holds the asserted email (a silent second account)"},
+	{FaultJITNameIDMatchesEmail, "the SP finds a login's account by an email equal to the NameID (a username that is another user's email)"},
 	{FaultJITSCIMPostDuplicates, "a SCIM POST whose externalId is the NameID of an account created at SAML login creates a second account instead of 409"},
 }
 
@@ -126,8 +128,9 @@ func (s *Server) jitLinked(key linkKey) string {
 }
 
 // jitFaultyMatch is where the faults that find a login's account by
-// something other than its identity key do so: a local userName equal to
-// the NameID, a normalized email, any value of a multi-valued email. The
+// something other than its identity key do so: a local userName or an
+// email equal to the NameID, a normalized email, any value of a
+// multi-valued email. The
 // correct SP finds nothing here. The caller holds s.mu.
 func (s *Server) jitFaultyMatch(key linkKey, at samlAttrs) *resource {
 	for _, u := range s.all(rtUser) {
@@ -137,6 +140,9 @@ func (s *Server) jitFaultyMatch(key linkKey, at samlAttrs) *resource {
 		own := primaryEmail(u.data)
 		if own == "" {
 			continue
+		}
+		if s.has(FaultJITNameIDMatchesEmail) && strings.EqualFold(own, key.nameID) {
+			return u
 		}
 		if s.has(FaultJITEmailNormalizedLink) && at.email != nil && jitNormalizeEmail(*at.email) == jitNormalizeEmail(own) {
 			return u

@@ -91,6 +91,12 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		login(c.t, c.s, "p-second", AttrEmail, "own@example.com")
 		return userCount(c.s) == 1
 	},
+	FaultJITNameIDMatchesEmail: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
+		b, _ := login(c.t, c.s, "v@example.com", AttrEmail, "other@example.com")
+		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+	},
 	FaultJITSCIMPostDuplicates: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
 		login(c.t, c.s, "p-jit", AttrEmail, "jit@example.com")

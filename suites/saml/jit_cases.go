@@ -12,7 +12,7 @@ import (
 	"github.com/provcheck/provcheck/target"
 )
 
-// jitMoreChecks continue jitChecks: catalogue lines J08 to J27.
+// jitMoreChecks continue jitChecks: catalogue lines J08 to J27, then J13.
 var jitMoreChecks = []suites.Check{
 	{
 		ID: "SAML-JIT-008", Title: "A NameID in another letter case never resolves to the account of the original NameID (unless case folding is declared)",
@@ -341,6 +341,43 @@ var jitMoreChecks = []suites.Check{
 			before := e.accounts(t, p)
 			l := e.login(t, p)
 			e.jitAfterDelete(t, l, first.ID, before, e.accounts(t, p))
+		},
+	},
+	{
+		ID: "SAML-JIT-018", Title: "A NameID equal to another account's email neither lands in that account nor locks it out",
+		Spec:  "SAML Core §8.3.7; catalogue R1, R4",
+		Rule:  `The asserted username (the NameID) equals another user V's email: no lock-out or confusion of either account. The login gets a separate account or a refusal, never V's; V still logs in to its own account, and the new NameID keeps landing in its own.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J13"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			v := e.newPerson("victim")
+			n2 := e.newPerson("j13")
+			n2.NameID = v.Email
+			e.cleanup(t, v, n2)
+			victim := needSession(t, e.login(t, v), "login of the canary victim V")
+			before := e.accounts(t, v, n2)
+			l := e.login(t, n2)
+			after := e.accounts(t, v, n2)
+			side := jitSide(l, before, after)
+			isVictim := func(s Principal) bool { return s.ID == victim.ID }
+			switch verdict := classify(l, func(s Principal) bool { return !isVictim(s) }, isVictim, side); verdict {
+			case AcceptedAsVictim:
+				t.Errorf("account takeover: NameID %s, V's email, got a session as the victim V %s (%s)", n2.NameID, victim, verdict)
+			case RejectedWithSideEffect:
+				t.Errorf("the login was refused but the accounts changed: %s (%s)", side, verdict)
+			case ServerError:
+				t.Logf("%s: %s (robustness: a warning in the catalogue)", verdict, l.Summary())
+			}
+			if again := e.login(t, v); again.Session == nil || again.Session.ID != victim.ID {
+				t.Errorf("after a login with NameID %s (V's email), V logs in to %s: %s; expected V's own account %s", n2.NameID, again.Session, again.Summary(), victim)
+			}
+			if l.Session != nil && !isVictim(*l.Session) {
+				if again := needSession(t, e.login(t, n2), "the NameID equal to V's email logs in again"); again.ID != l.Session.ID {
+					t.Errorf("NameID %s first landed in %s, then in %s; expected its own account both times", n2.NameID, l.Session, again)
+				}
+			}
+			e.victimUntouched(t, before, victim.ID)
 		},
 	},
 }

@@ -629,6 +629,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 		FaultJITCreateRace:          {FaultJITEmailNotUnique},
 		FaultJITEmailNormalizedLink: {FaultJITMatchOnEmail},
 		FaultJITAnyEmailValue:       {FaultJITMatchOnEmail},
+		FaultJITMatchOnUserName:     {FaultJITKeyIgnoresIssuer},
 		FaultWrongTypeAccepted:      {FaultRobustUserNameType500},
 		FaultStaleLastModified:      {FaultETagIgnored, FaultIfMatchRace},
 		FaultETagIgnored:            {FaultIfMatchRace},

@@ -104,6 +104,8 @@ type spState struct {
 	replay   map[string]time.Time
 	sessions map[string]spSession
 	links    map[linkKey]string
+	// others are further trusted IdPs (TrustSecondIdP).
+	others []TrustedIdP
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -189,10 +191,11 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 }
 
 // provider returns a gosaml2 service provider for one request, trusting
-// the configured IdP, or an error when none is configured.
-func (s *Server) provider(r *http.Request, now time.Time) (*saml2.SAMLServiceProvider, SPPolicy, error) {
+// the configured IdP (or the further trusted IdP whose entity ID is
+// issuer), or an error when none is configured.
+func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2.SAMLServiceProvider, SPPolicy, error) {
 	s.sp.mu.Lock()
-	idp, pol := s.sp.idp, s.sp.policy
+	idp, pol := s.sp.jitTrusted(issuer), s.sp.policy
 	s.sp.mu.Unlock()
 	if idp.Cert == nil || idp.EntityID == "" {
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
@@ -216,7 +219,7 @@ func (s *Server) provider(r *http.Request, now time.Time) (*saml2.SAMLServicePro
 // ID for InResponseTo and redirects to the IdP (HTTP-Redirect binding).
 func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
-	p, _, err := s.provider(r, now)
+	p, _, err := s.provider(r, now, "")
 	if err == nil && p.IdentityProviderSSOURL == "" {
 		err = errors.New("the trusted IdP has no SSO URL")
 	}
@@ -298,7 +301,7 @@ func (s *Server) serveACS(w http.ResponseWriter, r *http.Request) {
 // in to. Nothing about accounts changes when it refuses (rule R6).
 func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) {
 	now := s.now()
-	p, pol, err := s.provider(r, now)
+	p, pol, err := s.provider(r, now, jitUnverifiedIssuer(encoded))
 	if err != nil {
 		return "", &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
@@ -474,7 +477,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 	if u == nil && linked != "" && !s.has(FaultJITDuplicateOnLogin) {
 		u = s.lookup(rtUser, linked)
 	}
-	if u == nil && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITIgnoresExternalID) {
+	if u == nil && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITIgnoresExternalID) && s.jitPrimaryIssuer(key) {
 		var matches []*resource
 		for _, cand := range s.all(rtUser) {
 			if ext, _ := cand.data["externalId"].(string); ext == key.nameID {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode"
 
+	saml2 "github.com/russellhaering/gosaml2"
 	"github.com/russellhaering/gosaml2/types"
 )
 
@@ -26,6 +27,7 @@ const (
 	FaultJITEmailNotUnique        Fault = "jit-email-not-unique"
 	FaultJITSCIMPostDuplicates    Fault = "jit-scim-post-duplicates"
 	FaultJITNameIDMatchesEmail    Fault = "jit-nameid-matches-email"
+	FaultJITKeyIgnoresIssuer      Fault = "jit-key-ignores-issuer"
 )
 
 // jitFaultInfos describe the faults above; faultInfos lists them too.
@@ -42,6 +44,7 @@ var jitFaultInfos = []FaultInfo{
 	{FaultJITDeletedResurrected, "the SP keeps the identity link of a deleted account and re-creates the account with its old id at the next login"},
 	{FaultJITEmailNotUnique, "the SP creates an account for a new NameID even when another account holds the asserted email (a silent second account)"},
 	{FaultJITNameIDMatchesEmail, "the SP finds a login's account by an email equal to the NameID (a username that is another user's email)"},
+	{FaultJITKeyIgnoresIssuer, "the SP keys accounts on the NameID alone, not (Issuer, NameID): the same NameID from a second trusted IdP lands in the first IdP's user"},
 	{FaultJITSCIMPostDuplicates, "a SCIM POST whose externalId is the NameID of an account created at SAML login creates a second account instead of 409"},
 }
 
@@ -116,15 +119,58 @@ func (s *Server) jitAttributeChecks(at *samlAttrs, nameID string, pol SPPolicy) 
 func (s *Server) jitLinked(key linkKey) string {
 	s.sp.mu.Lock()
 	defer s.sp.mu.Unlock()
-	if id, ok := s.sp.links[key]; ok || !s.has(FaultJITNameIDCaseInsensitive) {
+	if id, ok := s.sp.links[key]; ok || !s.has(FaultJITNameIDCaseInsensitive) && !s.has(FaultJITKeyIgnoresIssuer) {
 		return id
 	}
 	for k, id := range s.sp.links {
-		if k.issuer == key.issuer && strings.EqualFold(k.nameID, key.nameID) {
+		sameIssuer := k.issuer == key.issuer || s.has(FaultJITKeyIgnoresIssuer)
+		sameName := k.nameID == key.nameID || s.has(FaultJITNameIDCaseInsensitive) && strings.EqualFold(k.nameID, key.nameID)
+		if sameIssuer && sameName {
 			return id
 		}
 	}
 	return ""
+}
+
+// TrustSecondIdP makes the SP trust one more identity provider besides
+// the one of TrustIdP (catalogue J07): its responses are verified with its
+// own certificate, and its NameIDs are keyed under its own entity ID
+// (rule R1). SCIM users are the first IdP's: only its NameIDs are matched
+// to their externalId.
+func (s *Server) TrustSecondIdP(idp TrustedIdP) {
+	s.sp.mu.Lock()
+	defer s.sp.mu.Unlock()
+	s.sp.others = append(s.sp.others, idp)
+}
+
+// jitTrusted returns the further trusted IdP whose entity ID is issuer,
+// else the first one. The caller holds st.mu.
+func (st *spState) jitTrusted(issuer string) TrustedIdP {
+	for _, idp := range st.others {
+		if issuer != "" && idp.EntityID == issuer && idp.Cert != nil {
+			return idp
+		}
+	}
+	return st.idp
+}
+
+// jitUnverifiedIssuer is the Issuer a Response claims, to choose the
+// certificate that must verify it; "" when it cannot be read.
+func jitUnverifiedIssuer(encoded string) string {
+	base, err := saml2.DecodeUnverifiedBaseResponse(strings.TrimSpace(encoded))
+	if err != nil || base.Issuer == nil {
+		return ""
+	}
+	return strings.TrimSpace(base.Issuer.Value)
+}
+
+// jitPrimaryIssuer reports whether key's NameID may be matched to a SCIM
+// user's externalId: it comes from the first trusted IdP, whose users
+// SCIM provisions. The caller holds s.mu.
+func (s *Server) jitPrimaryIssuer(key linkKey) bool {
+	s.sp.mu.Lock()
+	defer s.sp.mu.Unlock()
+	return len(s.sp.others) == 0 || key.issuer == s.sp.idp.EntityID || s.has(FaultJITKeyIgnoresIssuer)
 }
 
 // jitFaultyMatch is where the faults that find a login's account by

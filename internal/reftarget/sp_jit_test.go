@@ -97,6 +97,17 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		b, _ := login(c.t, c.s, "v@example.com", AttrEmail, "other@example.com")
 		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
 	},
+	FaultJITKeyIgnoresIssuer: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		_, cert := testIdPN(1)
+		c.s.TrustSecondIdP(TrustedIdP{EntityID: testIdP2EntityID, Cert: cert})
+		first, _ := login(c.t, c.s, "p-same", AttrEmail, "a@example.com")
+		b := newBrowser(c.t, c.s)
+		b.post(signedResponse(c.t, assertion{nameID: "p-same", second: true, attrs: [][2]string{{AttrEmail, "b@example.com"}}}))
+		fresh := newBrowser(c.t, c.s)
+		fresh.post(signedResponse(c.t, assertion{nameID: "p-fresh", second: true, attrs: [][2]string{{AttrEmail, "f@example.com"}}}))
+		return first.whoamiID() != "" && fresh.whoamiID() != "" && b.whoamiID() != first.whoamiID()
+	},
 	FaultJITSCIMPostDuplicates: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
 		login(c.t, c.s, "p-jit", AttrEmail, "jit@example.com")

@@ -37,20 +37,30 @@ const (
 	testSPEntityID  = testHost + SPPath + "/metadata"
 )
 
-var (
-	testIdPOnce sync.Once
-	testIdPKey  *rsa.PrivateKey
-	testIdPCert *x509.Certificate
-)
+// testIdP is a signing identity of the tests.
+type testIdP struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	cert *x509.Certificate
+}
+
+// testIdPs are the first and the second IdP of the tests.
+var testIdPs [2]testIdP
 
 // testIdPIdentity returns a key and certificate shared by the tests.
 func testIdPIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
-	testIdPOnce.Do(func() {
+	return testIdPN(0)
+}
+
+// testIdPN returns the key and certificate of test IdP n (0 or 1).
+func testIdPN(n int) (*rsa.PrivateKey, *x509.Certificate) {
+	id := &testIdPs[n]
+	id.once.Do(func() {
 		key, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {
 			panic(err)
 		}
-		tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "test IdP"},
+		tmpl := &x509.Certificate{SerialNumber: big.NewInt(int64(7 + n)), Subject: pkix.Name{CommonName: fmt.Sprintf("test IdP %d", n)},
 			NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour)}
 		der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 		if err != nil {
@@ -60,9 +70,9 @@ func testIdPIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
 		if err != nil {
 			panic(err)
 		}
-		testIdPKey, testIdPCert = key, cert
+		id.key, id.cert = key, cert
 	})
-	return testIdPKey, testIdPCert
+	return id.key, id.cert
 }
 
 // trustTestIdP makes c's SP trust the test IdP.
@@ -82,7 +92,12 @@ type assertion struct {
 	unsigned     bool
 	// format is the NameID Format; empty means persistent.
 	format string
+	// second signs and issues it as the second test IdP (testIdP2EntityID).
+	second bool
 }
+
+// testIdP2EntityID is the entity ID of the second test IdP.
+const testIdP2EntityID = "https://idp2.test/metadata"
 
 func newID40() string {
 	var b [20]byte
@@ -95,6 +110,11 @@ func newID40() string {
 func signedResponse(t testing.TB, a assertion) string {
 	t.Helper()
 	key, cert := testIdPIdentity(t)
+	issuer := testIdPEntityID
+	if a.second {
+		key, cert = testIdPN(1)
+		issuer = testIdP2EntityID
+	}
 	now := time.Now().UTC()
 	if a.notBefore.IsZero() {
 		a.notBefore = now.Add(-5 * time.Minute)
@@ -128,8 +148,8 @@ func signedResponse(t testing.TB, a assertion) string {
 		`<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="%s" Recipient="%s"%s/></saml:SubjectConfirmation></saml:Subject>`+
 		`<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction><saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>`+
 		`<saml:AuthnStatement AuthnInstant="%s"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>%s</saml:Assertion></samlp:Response>`,
-		newID40(), irt, f(now), testACS, testIdPEntityID,
-		a.assertionID, f(now), testIdPEntityID, a.format, html.EscapeString(a.nameID),
+		newID40(), irt, f(now), testACS, issuer,
+		a.assertionID, f(now), issuer, a.format, html.EscapeString(a.nameID),
 		f(now.Add(5*time.Minute)), testACS, irt,
 		f(a.notBefore), f(a.notBefore.Add(10*time.Minute)), a.audience, f(now), stmt)
 	doc := etree.NewDocument()

@@ -124,6 +124,7 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultJITEmailNotUnique:        "SAML-SCIM-002",
 	reftarget.FaultJITSCIMPostDuplicates:    "SAML-SCIM-007",
 	reftarget.FaultJITNameIDMatchesEmail:    "SAML-JIT-018",
+	reftarget.FaultJITKeyIgnoresIssuer:      "SAML-JIT-019",
 	reftarget.FaultUniquenessRace:           "SCIM-RACE-001",
 	reftarget.FaultRacePatchLostUpdate:      "SCIM-RACE-002",
 	reftarget.FaultIfMatchRace:              "SCIM-RACE-003",

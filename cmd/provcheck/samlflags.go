@@ -27,6 +27,7 @@ type samlFlags struct {
 	required, link                      string
 	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
+	idp2Key, idp2Cert, idp2EntityID     string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -51,12 +52,16 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.idpKey, "idp-key", "", "PEM private key (RSA) of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpCert, "idp-cert", "", "PEM certificate of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpEntityID, "idp-entity-id", "", "entity ID (Issuer) of the mock IdP the SP trusts")
+	fs.StringVar(&sf.idp2Key, "idp2-key", "", "PEM private key (RSA) of a second mock IdP the SP also trusts (optional; the same NameID from two IdPs, catalogue J07)")
+	fs.StringVar(&sf.idp2Cert, "idp2-cert", "", "PEM certificate of the second mock IdP the SP trusts")
+	fs.StringVar(&sf.idp2EntityID, "idp2-entity-id", "", "entity ID (Issuer) of the second mock IdP the SP trusts")
 }
 
 // given reports whether any SP or IdP setting was given.
 func (sf *samlFlags) given() bool {
 	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
-		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != ""
+		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != "" ||
+		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != ""
 }
 
 // policy checks --sp-jit, --sp-sync and the other declared policy flags.
@@ -141,10 +146,19 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	var second *mockidp.Identity
+	if sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != "" {
+		if sf.idp2Key == "" || sf.idp2Cert == "" || sf.idp2EntityID == "" {
+			return nil, fmt.Errorf("a second IdP needs --idp2-key, --idp2-cert and --idp2-entity-id together")
+		}
+		if second, err = mockidp.LoadIdentity(sf.idp2EntityID, sf.idp2Key, sf.idp2Cert); err != nil {
+			return nil, fmt.Errorf("second IdP: %w", err)
+		}
+	}
 	return &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
 			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
-		Policy: pol, IdP: id,
+		Policy: pol, IdP: id, SecondIdP: second,
 		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
 	}, nil
 }
@@ -185,11 +199,17 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 		return nil, err
 	}
 	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: id.EntityID, Cert: id.Cert, SSOURL: runner.MockIdPSSOURL})
+	second, err := runner.NewSecondMockIdP()
+	if err != nil {
+		return nil, err
+	}
+	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: second.EntityID, Cert: second.Cert})
 	pol := ref.Server.SPPolicy()
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	return &runner.SAMLConfig{
-		SP:     saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
-		Policy: runner.ReferencePolicy(pol),
-		IdP:    id,
+		SP:        saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
+		Policy:    runner.ReferencePolicy(pol),
+		IdP:       id,
+		SecondIdP: second,
 	}, nil
 }

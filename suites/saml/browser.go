@@ -209,7 +209,13 @@ type prepared struct {
 func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
 	b := newBrowser(t, e)
 	now := e.now()
-	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), p.NameID, now)
+	idp := e.IdP
+	for _, o := range opts {
+		if o.idp != nil {
+			idp = o.idp
+		}
+	}
+	spec := mockidp.NewResponseSpec(idp, e.spInfo(), p.NameID, now)
 	at := e.attrs()
 	for _, kv := range [][2]string{{at.Email, p.Email}, {at.GivenName, p.GivenName}, {at.Surname, p.Family}} {
 		if kv[0] != "" && kv[1] != "" {
@@ -231,11 +237,11 @@ func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
 		spec.SetInResponseTo(req.ID)
 		relay = req.RelayState
 	}
-	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
+	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(idp))
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))
 	}
-	if _, err := mockidp.VerifyBenign(built.XML, e.IdP, e.spInfo(), now); err != nil {
+	if _, err := mockidp.VerifyBenign(built.XML, idp, e.spInfo(), now); err != nil {
 		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
 	}
 	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)

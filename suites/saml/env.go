@@ -99,6 +99,9 @@ type Env struct {
 	SP SP
 	// IdP is the signing identity the SP trusts.
 	IdP *mockidp.Identity
+	// SecondIdP is a second identity the SP trusts as another IdP (its own
+	// entity ID and key), or nil: the check of catalogue line J07 skips.
+	SecondIdP *mockidp.Identity
 	// Policy is the SP's declared JIT policy.
 	Policy Policy
 	// Attrs are the attribute names sent; zero means DefaultAttributes.

@@ -380,6 +380,45 @@ var jitMoreChecks = []suites.Check{
 			e.victimUntouched(t, before, victim.ID)
 		},
 	},
+	{
+		ID: "SAML-JIT-019", Title: "The same NameID value from a second trusted IdP is a distinct identity",
+		Spec:  "SAML Core §2.2.3, §8.3.7; catalogue R1",
+		Rule:  `The same NameID value N1 from a second trusted IdP B (signed with B's key, Issuer B): a distinct identity (a separate account or a refusal), never a session as IdP A's N1 user; A's N1 still lands in its own account.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J07"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			if e.SecondIdP == nil {
+				t.Skipf("only one IdP identity is configured; --idp2-key, --idp2-cert and --idp2-entity-id name a second IdP the SP trusts")
+			}
+			fromB := jitLogin{idp: e.SecondIdP}
+			p, control := e.newPerson("j07"), e.newPerson("j07b")
+			pb := p
+			pb.Email = e.newEmail("j07b")
+			e.cleanup(t, p, pb, control)
+			if l := e.login(t, control, fromB); l.Session == nil {
+				t.Abort(fmt.Errorf("INDETERMINATE: a new NameID from the second IdP %s got no session (%s); does the SP trust it?", e.SecondIdP.EntityID, l.Summary()))
+			}
+			first := needSession(t, e.login(t, p), "first login of N1 from IdP A")
+			before := e.accounts(t, p, pb)
+			l := e.login(t, pb, fromB)
+			after := e.accounts(t, p, pb)
+			side := jitSide(l, before, after)
+			isA := func(s Principal) bool { return s.ID == first.ID }
+			switch v := classify(l, func(s Principal) bool { return !isA(s) }, isA, side); v {
+			case AcceptedAsVictim:
+				t.Errorf("N1 %s from IdP B (%s) got a session as IdP A's N1 user %s (%s); identities are keyed per IdP", pb.NameID, e.SecondIdP.EntityID, first, v)
+			case RejectedWithSideEffect:
+				t.Errorf("the login from IdP B was refused but the accounts changed: %s (%s)", side, v)
+			case ServerError:
+				t.Logf("%s: %s (robustness: a warning in the catalogue)", v, l.Summary())
+			}
+			if again := needSession(t, e.login(t, p), "N1 from IdP A logs in again"); again.ID != first.ID {
+				t.Errorf("after the login from IdP B, IdP A's N1 lands in %s, not its account %s", again, first)
+			}
+			e.victimUntouched(t, before, first.ID)
+		},
+	},
 }
 
 // coexistMoreChecks continue coexistenceChecks: catalogue lines C02 to

@@ -14,10 +14,11 @@ import (
 // jitLogin changes one login of a JIT case: edit changes the response
 // spec (attributes and subject filled in) before it is signed;
 // unsolicited sends it IdP-initiated even when the contract has a login
-// URL.
+// URL; idp, if set, issues and signs it instead of Env.IdP.
 type jitLogin struct {
 	edit        func(s *mockidp.ResponseSpec)
 	unsolicited bool
+	idp         *mockidp.Identity
 }
 
 // jitNameIDFormat sends the NameID with another Format.

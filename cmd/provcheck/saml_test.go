@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/provcheck/provcheck/suites/saml"
 	"os"
 	"path/filepath"
 	"testing"
@@ -140,6 +141,11 @@ func TestSAMLBadUsage(t *testing.T) {
 		"incomplete contract":  {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
 		"bad jit policy":       {"run", "--sp-jit", "maybe"},
 		"bad sync policy":      {"run", "--sp-sync", "sometimes"},
+		"bad IdP-initiated":    {"run", "--sp-idp-initiated", "maybe"},
+		"bad NameID case":      {"run", "--sp-nameid-case", "fold"},
+		"bad transient policy": {"run", "--sp-transient", "keep"},
+		"bad link policy":      {"run", "--sp-link", "sometimes"},
+		"incomplete IdP 2":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i", "--idp2-key", key},
 		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
 		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},
 	} {
@@ -166,4 +172,12 @@ func TestServeTrustsTheGivenIdP(t *testing.T) {
 	assert.Contains(t, stderr, "go together")
 	code, _, _ = run(t, "serve", "--idp-cert", filepath.Join(t.TempDir(), "none.pem"), "--idp-entity-id", "x")
 	assert.Equal(t, exitUsage, code)
+}
+
+func TestSAMLPolicyFlags(t *testing.T) {
+	sf := samlFlags{jit: "off", sync: "ON", idpInitiated: "off", nameIDCase: "Insensitive", transient: "temporary", required: "email, givenName,", link: "auto"}
+	p, err := sf.policy()
+	require.NoError(t, err)
+	assert.Equal(t, saml.Policy{Sync: "on", IdPInitiated: "off", NameIDCase: "insensitive", Transient: "temporary",
+		Required: []string{"email", "givenName"}, Link: "auto"}, p)
 }

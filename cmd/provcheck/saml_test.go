@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/provcheck/provcheck/suites/saml"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/mockidp"
+	"github.com/provcheck/provcheck/suites/saml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -45,18 +45,37 @@ type jitRow struct{ id, sends, must string }
 // readJITRows returns the J lines, then the C lines, of part 2.
 func readJITRows(t *testing.T) []jitRow {
 	t.Helper()
+	var rows []jitRow
+	for _, c := range catalogueRows(t, 2, `[JC]\d\d`, 6) {
+		rows = append(rows, jitRow{c[1], c[2], c[3]})
+	}
+	return rows
+}
+
+// catalogueRows returns the trimmed cells of the table rows of part 1 or 2
+// of the catalogue whose first cell matches id and that have at least
+// minCells cells (counting the empty ones outside the outer bars).
+func catalogueRows(t *testing.T, part int, id string, minCells int) [][]string {
+	t.Helper()
 	b, err := os.ReadFile(catalogueFile)
 	require.NoError(t, err)
-	_, part2, ok := strings.Cut(string(b), "## Part 2")
+	part1, part2, ok := strings.Cut(string(b), "## Part 2")
 	require.True(t, ok, "%s has no Part 2 heading", catalogueFile)
-	var rows []jitRow
-	lineID := regexp.MustCompile(`^ [JC]\d\d $`)
-	for _, l := range strings.Split(part2, "\n") {
+	text := part1
+	if part == 2 {
+		text = part2
+	}
+	lineID := regexp.MustCompile(`^ ` + id + ` $`)
+	var rows [][]string
+	for _, l := range strings.Split(text, "\n") {
 		cells := strings.Split(l, "|")
-		if len(cells) < 6 || !lineID.MatchString(cells[1]) {
+		if len(cells) < minCells || !lineID.MatchString(cells[1]) {
 			continue
 		}
-		rows = append(rows, jitRow{strings.TrimSpace(cells[1]), strings.TrimSpace(cells[2]), strings.TrimSpace(cells[3])})
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows = append(rows, cells)
 	}
 	return rows
 }
@@ -73,21 +92,9 @@ type scimRow struct{ id, area, text, spec, level string }
 
 func readSCIMRows(t *testing.T) []scimRow {
 	t.Helper()
-	b, err := os.ReadFile(catalogueFile)
-	require.NoError(t, err)
-	part1, _, ok := strings.Cut(string(b), "## Part 2")
-	require.True(t, ok, "%s has no Part 2 heading", catalogueFile)
 	var rows []scimRow
-	lineID := regexp.MustCompile(`^ S\d+ $`)
-	for _, l := range strings.Split(part1, "\n") {
-		cells := strings.Split(l, "|")
-		if len(cells) < 7 || !lineID.MatchString(cells[1]) {
-			continue
-		}
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		rows = append(rows, scimRow{cells[1], cells[2], cells[3], cells[4], cells[5]})
+	for _, c := range catalogueRows(t, 1, `S\d+`, 7) {
+		rows = append(rows, scimRow{c[1], c[2], c[3], c[4], c[5]})
 	}
 	return rows
 }

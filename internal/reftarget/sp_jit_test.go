@@ -26,10 +26,7 @@ func jitPolicy(c *client, change func(p *SPPolicy)) {
 
 var jitFaultProbes = map[Fault]func(c *client) bool{
 	FaultJITNameIDCaseInsensitive: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		first, _ := login(c.t, c.s, "p-caseABC", AttrEmail, "c1@example.com")
-		variant, _ := login(c.t, c.s, "p-caseabc", AttrEmail, "c2@example.com")
-		return first.whoamiID() != "" && variant.whoamiID() != first.whoamiID()
+		return jitApart(c, "p-caseABC", "c1@example.com", "p-caseabc", AttrEmail, "c2@example.com")
 	},
 	FaultJITTransientKeyed: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
@@ -55,16 +52,10 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		return b.whoamiID() != id
 	},
 	FaultJITEmailNormalizedLink: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
-		b, _ := login(c.t, c.s, "p-variant", AttrEmail, "V+tag@example.com.")
-		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+		return jitApart(c, "p-victim", "v@example.com", "p-variant", AttrEmail, "V+tag@example.com.")
 	},
 	FaultJITAnyEmailValue: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
-		b, _ := login(c.t, c.s, "p-multi", AttrEmail, "v@example.com", AttrEmail, "a@example.com")
-		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+		return jitApart(c, "p-victim", "v@example.com", "p-multi", AttrEmail, "v@example.com", AttrEmail, "a@example.com")
 	},
 	FaultJITUnsolicitedAccepted: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
@@ -92,10 +83,7 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		return userCount(c.s) == 1
 	},
 	FaultJITNameIDMatchesEmail: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		victim, _ := login(c.t, c.s, "p-victim", AttrEmail, "v@example.com")
-		b, _ := login(c.t, c.s, "v@example.com", AttrEmail, "other@example.com")
-		return victim.whoamiID() != "" && b.whoamiID() != victim.whoamiID()
+		return jitApart(c, "p-victim", "v@example.com", "v@example.com", AttrEmail, "other@example.com")
 	},
 	FaultJITKeyIgnoresIssuer: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
@@ -113,6 +101,16 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		login(c.t, c.s, "p-jit", AttrEmail, "jit@example.com")
 		return c.do("POST", "/Users", user("p-scim-later", "externalId", "p-jit")).code == http.StatusConflict && userCount(c.s) == 1
 	},
+}
+
+// jitApart reports whether, after a login of nameID1 with email1, a login
+// of nameID2 with the attributes attrs2 lands in another account or in
+// none.
+func jitApart(c *client, nameID1, email1, nameID2 string, attrs2 ...string) bool {
+	trustTestIdP(c.t, c.s)
+	first, _ := login(c.t, c.s, nameID1, AttrEmail, email1)
+	second, _ := login(c.t, c.s, nameID2, attrs2...)
+	return first.whoamiID() != "" && second.whoamiID() != first.whoamiID()
 }
 
 func TestSPJITRefusals(t *testing.T) {

@@ -17,11 +17,18 @@ func init() {
 	}
 }
 
-// jitPolicy changes the declared policy of c's SP.
-func jitPolicy(c *client, change func(p *SPPolicy)) {
-	c.s.sp.mu.Lock()
-	defer c.s.sp.mu.Unlock()
-	change(&c.s.sp.policy)
+// jitRefused reports whether c's SP, its declared policy changed by
+// change (if not nil), refuses a login of nameID with attrs (403) and
+// creates no account.
+func jitRefused(c *client, change func(p *SPPolicy), nameID string, attrs ...string) bool {
+	trustTestIdP(c.t, c.s)
+	if change != nil {
+		c.s.sp.mu.Lock()
+		change(&c.s.sp.policy)
+		c.s.sp.mu.Unlock()
+	}
+	_, code := login(c.t, c.s, nameID, attrs...)
+	return code == http.StatusForbidden && userCount(c.s) == 0
 }
 
 var jitFaultProbes = map[Fault]func(c *client) bool{
@@ -35,15 +42,10 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		return code == http.StatusForbidden && userCount(c.s) == 0
 	},
 	FaultJITEmptyNameID: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		_, code := login(c.t, c.s, "", AttrEmail, "empty@example.com")
-		return code == http.StatusForbidden && userCount(c.s) == 0
+		return jitRefused(c, nil, "", AttrEmail, "empty@example.com")
 	},
 	FaultJITPlaceholderEmail: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		jitPolicy(c, func(p *SPPolicy) { p.RequireEmail = true })
-		_, code := login(c.t, c.s, "p-noemail", AttrGivenName, "No")
-		return code == http.StatusForbidden && userCount(c.s) == 0
+		return jitRefused(c, func(p *SPPolicy) { p.RequireEmail = true }, "p-noemail", AttrGivenName, "No")
 	},
 	FaultJITMatchOnUserName: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
@@ -58,10 +60,7 @@ var jitFaultProbes = map[Fault]func(c *client) bool{
 		return jitApart(c, "p-victim", "v@example.com", "p-multi", AttrEmail, "v@example.com", AttrEmail, "a@example.com")
 	},
 	FaultJITUnsolicitedAccepted: func(c *client) bool {
-		trustTestIdP(c.t, c.s)
-		jitPolicy(c, func(p *SPPolicy) { p.AllowIdPInitiated = false })
-		_, code := login(c.t, c.s, "p-unsolicited", AttrEmail, "u@example.com")
-		return code == http.StatusForbidden && userCount(c.s) == 0
+		return jitRefused(c, func(p *SPPolicy) { p.AllowIdPInitiated = false }, "p-unsolicited", AttrEmail, "u@example.com")
 	},
 	FaultJITLongName500: func(c *client) bool {
 		trustTestIdP(c.t, c.s)

@@ -181,7 +181,7 @@ var jitMoreChecks = []suites.Check{
 	{
 		ID: "SAML-JIT-013", Title: "Look-alike variants of another account's email never link to that account",
 		Spec:  "SAML Core §2.7.3; catalogue R4",
-		Rule:  `New NameIDs asserting variants of V's email (upper case, a full-width letter, a dotless ı, a trailing dot or space, a +tag): no link to V (a separate account or a refusal; upper case may link only when the SP declares linking, --sp-link auto) and no 5xx.`,
+		Rule:  `New NameIDs asserting variants of V's email (upper case, a full-width letter, a dotless ı, a trailing dot or space, a +tag): no link to V (a separate account or a refusal; upper case or a trimmed space may link only when the SP declares linking, --sp-link auto) and no 5xx.`,
 		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
 		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J14"},
 		Run: func(t *suites.T) {
@@ -207,7 +207,7 @@ var jitMoreChecks = []suites.Check{
 				mid := e.accounts(t, people...)
 				l := e.login(t, p)
 				side := jitSide(l, mid, e.accounts(t, people...))
-				linkOK := k == "upper case" && strings.EqualFold(e.Policy.Link, "auto")
+				linkOK := (k == "upper case" || k == "trailing space") && strings.EqualFold(e.Policy.Link, "auto")
 				isVictim := func(s Principal) bool { return s.ID == victim.ID && !linkOK }
 				switch verdict := classify(l, func(s Principal) bool { return !isVictim(s) }, isVictim, side); verdict {
 				case AcceptedAsVictim:

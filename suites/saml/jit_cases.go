@@ -411,6 +411,50 @@ var jitMoreChecks = []suites.Check{
 			e.victimUntouched(t, before, first.ID)
 		},
 	},
+	{
+		ID: "SAML-JIT-020", Title: "Parallel first logins of two NameIDs sharing one email never merge them and never answer 5xx",
+		Spec:  "SAML Core §8.3.7; catalogue R4, R5",
+		Rule:  `Parallel first logins of N1 and N2 carrying one email: at most one email owner per policy, no 500 or deadlock. The two NameIDs never share one account, and each later logs in to the account it got (or stays refused).`,
+		Level: suites.Must, Kind: suites.Sequence, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J19"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			n1, n2 := e.newPerson("j19"), e.newPerson("j19")
+			n2.Email = n1.Email
+			e.cleanup(t, n1, n2)
+			ready := []*prepared{e.prepare(t, n1), e.prepare(t, n2)}
+			logins := make([]*Login, len(ready))
+			jitConcurrently(func() { logins[0] = ready[0].send() }, func() { logins[1] = ready[1].send() })
+			for i, l := range logins {
+				if l == nil {
+					t.Fatalf("parallel login %d could not be completed", i+1)
+				}
+				if l.ServerError {
+					t.Errorf("parallel first logins of two NameIDs sharing %s: %s (%s); expected a clean outcome, no 500", n1.Email, l.Summary(), ServerError)
+				}
+			}
+			s1, s2 := logins[0].Session, logins[1].Session
+			if s1 != nil && s2 != nil && s1.ID == s2.ID {
+				t.Fatalf("NameIDs %s and %s, logging in at once with one email, landed in one account %s; expected separate identities", n1.NameID, n2.NameID, s1)
+			}
+			owners := 0
+			for _, a := range e.accounts(t, n1, n2) {
+				if a.hasEmail(n1.Email) {
+					owners++
+				}
+			}
+			if owners > 1 {
+				t.Logf("%d accounts hold %s (allowed: the SP declares no email uniqueness)", owners, n1.Email)
+			}
+			for i, p := range []Person{n1, n2} {
+				if first := logins[i].Session; first != nil {
+					if again := e.login(t, p); again.Session == nil || again.Session.ID != first.ID {
+						t.Errorf("%s first landed in %s, then: %s; expected the same account", p.NameID, first, again.Summary())
+					}
+				}
+			}
+		},
+	},
 }
 
 // coexistMoreChecks continue coexistenceChecks: catalogue lines C02 to
@@ -546,27 +590,15 @@ var coexistMoreChecks = []suites.Check{
 					l       *Login
 					status  int
 					postErr error
-					wg      sync.WaitGroup
 				)
-				start := make(chan struct{})
-				wg.Add(2)
-				go func() {
-					defer wg.Done()
-					<-start
-					l = ready.send()
-				}()
-				go func() {
-					defer wg.Done()
-					<-start
+				jitConcurrently(func() { l = ready.send() }, func() {
 					resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPost, Path: "/Users", Body: userBody(p, p.Email, true)}, t)
 					if err != nil {
 						postErr = err
 						return
 					}
 					status = resp.Status
-				}()
-				close(start)
-				wg.Wait()
+				})
 				if postErr != nil {
 					t.Abort(fmt.Errorf("INDETERMINATE: SCIM POST: %v", postErr))
 				}
@@ -589,6 +621,23 @@ var coexistMoreChecks = []suites.Check{
 			}
 		},
 	},
+}
+
+// jitConcurrently runs every f in its own goroutine, released together,
+// and waits for all.
+func jitConcurrently(fs ...func()) {
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, f := range fs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			f()
+		}()
+	}
+	close(start)
+	wg.Wait()
 }
 
 // derefJit returns *p, or the zero Principal.

@@ -332,7 +332,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	}
 	at := attributesOf(&a)
 	at.emails = jitEmailValues(&a)
-	if lerr := s.jitAttributeChecks(&at, jitNameID(nid), pol); lerr != nil {
+	if lerr := s.jitAttributeChecks(&at, pol); lerr != nil {
 		return "", lerr
 	}
 	if a.ID == "" {

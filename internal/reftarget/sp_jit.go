@@ -94,7 +94,7 @@ func jitEmailValues(a *types.Assertion) []string {
 
 // jitAttributeChecks applies the policy's required attributes (rule R9,
 // catalogue J11) before any account is looked up or created.
-func (s *Server) jitAttributeChecks(at *samlAttrs, nameID string, pol SPPolicy) *loginError {
+func (s *Server) jitAttributeChecks(at *samlAttrs, pol SPPolicy) *loginError {
 	if at.email == nil || *at.email == "" {
 		switch {
 		case s.has(FaultJITPlaceholderEmail):

@@ -39,6 +39,9 @@ type otherSP struct {
 	sessions    map[string]string // cookie -> account id
 	next        int
 	unsolicited bool
+	// emptyNameID is a second bug switch: an empty NameID is accepted and
+	// keys an account (catalogue J10).
+	emptyNameID bool
 }
 
 func newOtherSP(t *testing.T, idp *mockidp.Identity, keyOnEmail bool) *otherSP {
@@ -99,7 +102,7 @@ func (sp *otherSP) acs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	delete(sp.pending, irt)
-	if info.NameID == "" {
+	if info.NameID == "" && !sp.emptyNameID {
 		http.Error(w, "no NameID", http.StatusForbidden)
 		return
 	}
@@ -217,6 +220,14 @@ func TestAnotherSPKeyedOnEmailIsCaught(t *testing.T) {
 		assert.NotContains(t, ex.RequestHeaders["Cookie"], "=", "cookies are redacted")
 	}
 	assert.True(t, sawAssertion, "the decoded assertion is part of the evidence")
+}
+
+func TestAnotherSPAcceptingEmptyNameIDsIsCaught(t *testing.T) {
+	sp := newOtherSP(t, sharedIdP(t), false)
+	sp.emptyNameID = true
+	r := runAll(t, sp.env(t))["SAML-JIT-010"]
+	require.Equal(t, suites.Failed, r.Status, r.Reason)
+	assert.Contains(t, r.Reason, string(AcceptedAsOther))
 }
 
 func TestUnconfiguredEnvSkips(t *testing.T) {

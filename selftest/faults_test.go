@@ -104,35 +104,20 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultPageCountZeroIgnored:    "SCIM-PAGE-004",
 	reftarget.FaultSortDescendingIgnored:   "SCIM-SORT-002",
 
-	reftarget.FaultJITMatchOnEmail:      "SAML-JIT-005",
-	reftarget.FaultJITDuplicateOnLogin:  "SAML-JIT-002",
-	reftarget.FaultJITIgnoresInactive:   "SAML-SCIM-003",
-	reftarget.FaultJITNoSync:            "SAML-JIT-004",
-	reftarget.FaultJITIgnoresExternalID: "SAML-SCIM-001",
-	reftarget.FaultJITCreateRace:        "SAML-JIT-006",
-
-	reftarget.FaultJITNameIDCaseInsensitive: "SAML-JIT-008",
-	reftarget.FaultJITTransientKeyed:        "SAML-JIT-009",
-	reftarget.FaultJITEmptyNameID:           "SAML-JIT-010",
-	reftarget.FaultJITPlaceholderEmail:      "SAML-JIT-011",
-	reftarget.FaultJITMatchOnUserName:       "SAML-JIT-012",
-	reftarget.FaultJITEmailNormalizedLink:   "SAML-JIT-013",
-	reftarget.FaultJITAnyEmailValue:         "SAML-JIT-014",
-	reftarget.FaultJITUnsolicitedAccepted:   "SAML-JIT-015",
-	reftarget.FaultJITLongName500:           "SAML-JIT-016",
-	reftarget.FaultJITDeletedResurrected:    "SAML-JIT-017",
-	reftarget.FaultJITEmailNotUnique:        "SAML-SCIM-002",
-	reftarget.FaultJITSCIMPostDuplicates:    "SAML-SCIM-007",
-	reftarget.FaultJITNameIDMatchesEmail:    "SAML-JIT-018",
-	reftarget.FaultJITKeyIgnoresIssuer:      "SAML-JIT-019",
-	reftarget.FaultUniquenessRace:           "SCIM-RACE-001",
-	reftarget.FaultRacePatchLostUpdate:      "SCIM-RACE-002",
-	reftarget.FaultIfMatchRace:              "SCIM-RACE-003",
-	reftarget.FaultRobustUserNameType500:    "SCIM-ROBUST-002",
-	reftarget.FaultRobustDeepNesting500:     "SCIM-ROBUST-003",
-	reftarget.FaultRobustPatchPath500:       "SCIM-ROBUST-004",
-	reftarget.FaultRobustContentType500:     "SCIM-ROBUST-005",
-	reftarget.FaultRobustNULDrop:            "SCIM-ROBUST-005",
+	reftarget.FaultJITMatchOnEmail:       "SAML-JIT-005",
+	reftarget.FaultJITDuplicateOnLogin:   "SAML-JIT-002",
+	reftarget.FaultJITIgnoresInactive:    "SAML-SCIM-003",
+	reftarget.FaultJITNoSync:             "SAML-JIT-004",
+	reftarget.FaultJITIgnoresExternalID:  "SAML-SCIM-001",
+	reftarget.FaultJITCreateRace:         "SAML-JIT-006",
+	reftarget.FaultUniquenessRace:        "SCIM-RACE-001",
+	reftarget.FaultRacePatchLostUpdate:   "SCIM-RACE-002",
+	reftarget.FaultIfMatchRace:           "SCIM-RACE-003",
+	reftarget.FaultRobustUserNameType500: "SCIM-ROBUST-002",
+	reftarget.FaultRobustDeepNesting500:  "SCIM-ROBUST-003",
+	reftarget.FaultRobustPatchPath500:    "SCIM-ROBUST-004",
+	reftarget.FaultRobustContentType500:  "SCIM-ROBUST-005",
+	reftarget.FaultRobustNULDrop:         "SCIM-ROBUST-005",
 }
 
 // pending faults wait for the suites of later areas (the stateful fuzzer).
@@ -140,25 +125,11 @@ var pending = map[reftarget.Fault]string{
 	reftarget.FaultFilterCacheStale: "stateful fuzzer (sequences)",
 }
 
-// jitFaultPolicy is the SP policy a fault needs to show: a fault of a
-// declared policy (IdP-initiated login off) shows only under it.
-var jitFaultPolicy = map[reftarget.Fault]func(p *reftarget.SPPolicy){
-	reftarget.FaultJITUnsolicitedAccepted: func(p *reftarget.SPPolicy) { p.AllowIdPInitiated = false },
-}
-
 // runCheck runs one check of the catalogue against a fresh reference target
 // with the given faults, over loopback HTTP, and returns its result.
 func runCheck(id string, faults ...reftarget.Fault) suites.Result {
 	GinkgoHelper()
-	opts := reftarget.Options{Faults: faults}
-	for _, f := range faults {
-		if change, ok := jitFaultPolicy[f]; ok {
-			pol := reftarget.DefaultSPPolicy()
-			change(&pol)
-			opts.SPPolicy = &pol
-		}
-	}
-	return runCheckWith(id, opts)
+	return runCheckWith(id, reftarget.Options{Faults: faults})
 }
 
 // runCheckWith is runCheck against a reference target started with opts,

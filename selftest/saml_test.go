@@ -30,6 +30,7 @@ func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
 	Expect(idpErr).NotTo(HaveOccurred())
 	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: idp.EntityID, Cert: idp.Cert, SSOURL: runner.MockIdPSSOURL})
 	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: idp2.EntityID, Cert: idp2.Cert})
+	jitApplyFaultPolicy(ref)
 	pol := ref.Server.SPPolicy()
 	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL}
 	if spInitiated {

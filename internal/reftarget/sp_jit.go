@@ -132,6 +132,14 @@ func (s *Server) jitLinked(key linkKey) string {
 	return ""
 }
 
+// SetSPPolicy changes the SP's declared policy, for tests of a fault that
+// shows only under another policy.
+func (s *Server) SetSPPolicy(p SPPolicy) {
+	s.sp.mu.Lock()
+	defer s.sp.mu.Unlock()
+	s.sp.policy = p
+}
+
 // TrustSecondIdP makes the SP trust one more identity provider besides
 // the one of TrustIdP (catalogue J07): its responses are verified with its
 // own certificate, and its NameIDs are keyed under its own entity ID

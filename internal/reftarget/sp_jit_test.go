@@ -31,6 +31,17 @@ func jitRefused(c *client, change func(p *SPPolicy), nameID string, attrs ...str
 	return code == http.StatusForbidden && userCount(c.s) == 0
 }
 
+// jitOverlaps are the faults (keys) whose symptom the probes of other
+// faults (values) also observe, besides those TestFaultsAreTargeted lists.
+var jitOverlaps = map[Fault][]Fault{
+	FaultSoftDelete:             {FaultJITDeletedResurrected},
+	FaultJITDuplicateOnLogin:    {FaultJITEmailNotUnique},
+	FaultJITCreateRace:          {FaultJITEmailNotUnique},
+	FaultJITEmailNormalizedLink: {FaultJITMatchOnEmail},
+	FaultJITAnyEmailValue:       {FaultJITMatchOnEmail},
+	FaultJITMatchOnUserName:     {FaultJITKeyIgnoresIssuer},
+}
+
 var jitFaultProbes = map[Fault]func(c *client) bool{
 	FaultJITNameIDCaseInsensitive: func(c *client) bool {
 		return jitApart(c, "p-caseABC", "c1@example.com", "p-caseabc", AttrEmail, "c2@example.com")

@@ -134,7 +134,11 @@ var jitMoreChecks = []suites.Check{
 				return
 			}
 			if l.Session.Email != "" {
-				t.Errorf("no email was asserted, but the session's account has email %s (a placeholder account)", l.Session.Email)
+				how := "a placeholder account"
+				if l.Session.Email == p.NameID {
+					how = "the NameID, not an email address, stored as the email"
+				}
+				t.Errorf("no email was asserted, but the session's account has email %s (%s)", l.Session.Email, how)
 			}
 			for _, a := range before.added(after) {
 				if len(a.Emails) > 0 {
@@ -160,11 +164,12 @@ var jitMoreChecks = []suites.Check{
 			l := e.login(t, attacker)
 			after := e.accounts(t, local, attacker)
 			side := jitSide(l, before, after)
-			// The session is the local user's when it has its id or email,
-			// or when the login created no account (whoami ids need not be
-			// SCIM ids).
+			// The session is the local user's when it has its id or its
+			// email (the NameID asserted another); whoami ids need not be
+			// SCIM ids, and a takeover that rewrites the email shows in
+			// victimUntouched.
 			isLocal := func(s Principal) bool {
-				return s.ID == a.ID || s.Email != "" && a.hasEmail(s.Email) || after != nil && len(before.added(after)) == 0
+				return s.ID == a.ID || s.Email != "" && a.hasEmail(s.Email)
 			}
 			separate := func(s Principal) bool { return !isLocal(s) }
 			switch v := classify(l, separate, isLocal, side); v {
@@ -473,18 +478,28 @@ var coexistMoreChecks = []suites.Check{
 			n1.Email = x.Email
 			e.cleanup(t, x, n1)
 			a := e.provision(t, x)
-			// The SCIM user's own login tells its whoami id.
-			own := needSession(t, e.login(t, x), "login of the SCIM user with its NameID X")
+			// The SCIM user's own login tells its whoami id, when the SP
+			// lets it log in (SAML-SCIM-001 judges that).
+			ownID := ""
+			if own := e.login(t, x); own.Session != nil {
+				ownID = own.Session.ID
+			} else {
+				t.Logf("the SCIM user could not log in with its own NameID X (%s), so its whoami id is unknown", own.Summary())
+			}
 			before := e.accounts(t, x, n1)
 			l := e.login(t, n1)
 			after := e.accounts(t, x, n1)
 			side := jitSide(l, before, after)
 			linkAllowed := strings.EqualFold(e.Policy.Link, "auto")
-			scimUser := func(s Principal) bool { return s.ID == own.ID }
-			switch v := classify(l, func(s Principal) bool { return linkAllowed && scimUser(s) }, func(s Principal) bool { return !linkAllowed && scimUser(s) }, side); v {
-			case AcceptedAsVictim:
+			scimUser := func(s Principal) bool { return s.ID == ownID }
+			switch v := classify(l, func(s Principal) bool { return linkAllowed && scimUser(s) }, func(s Principal) bool { return !linkAllowed && scimUser(s) }, side); {
+			case v == AcceptedAsVictim:
 				t.Errorf("NameID %s was linked to the SCIM user %s by its email without a declared linking policy (--sp-link auto) (%s)", n1.NameID, a, v)
-			case AcceptedAsOther:
+			case v == AcceptedAsOther && ownID == "" && linkAllowed:
+				t.Logf("NameID %s got a session %s: a policy-driven link or a second account (the SCIM user's own session is unknown; not judged)", n1.NameID, l.Session)
+			case v == AcceptedAsOther && ownID == "":
+				t.Errorf("NameID %s with the SCIM user's email got a session %s (%s): a second account or a link without a declared linking policy (--sp-link auto); expected a denial", n1.NameID, l.Session, v)
+			case v == AcceptedAsOther:
 				t.Errorf("NameID %s with the SCIM user's email got a second account %s: %s (%s); expected a denial or a policy-driven link", n1.NameID, l.Session, delta(before, after), v)
 			default:
 				jitOtherVerdict(t, v, l, side)
@@ -503,11 +518,16 @@ var coexistMoreChecks = []suites.Check{
 			p := e.newPerson("c04")
 			e.cleanup(t, p)
 			a := e.provision(t, p)
-			first := needSession(t, e.login(t, p), "login of the SCIM-provisioned user")
+			oldID := a.ID
+			if first := e.login(t, p); first.Session != nil {
+				oldID = first.Session.ID
+			} else {
+				t.Logf("the SCIM-provisioned user could not log in before the deletion (%s; SAML-SCIM-001 judges that); the old id is the SCIM id %s", first.Summary(), a.ID)
+			}
 			e.jitDelete(t, a, p)
 			before := e.accounts(t, p)
 			l := e.login(t, p)
-			e.jitAfterDelete(t, l, first.ID, before, e.accounts(t, p))
+			e.jitAfterDelete(t, l, oldID, before, e.accounts(t, p))
 		},
 	},
 	{
@@ -523,7 +543,7 @@ var coexistMoreChecks = []suites.Check{
 			changed.Email = e.newEmail("c06new")
 			e.cleanup(t, p, changed)
 			a := e.provision(t, p)
-			first := needSession(t, e.login(t, p), "login of the SCIM-provisioned user")
+			first := e.coexistFirstLogin(t, p)
 			e.coexistRename(t, a, changed, changed.Email)
 			before := e.accounts(t, p, changed)
 			l := e.login(t, changed)

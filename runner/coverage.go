@@ -96,7 +96,6 @@ const (
 var UncoveredJIT = map[string]string{
 	"J16": "pending: role and group mappers (the SP contract has no roles or groups oracle)",
 	"J17": "pending: role and group mappers (the SP contract has no roles or groups oracle)",
-	"J21": "pending: a declared allowed-email-domains policy",
 	"J23": "not a check of its own: an invariant every rejected case of the SAML security suite asserts (Δu = 0, V unchanged, no session)",
 	"J26": "pending: a link-identity flow (the SP contract has no linking endpoint)",
 }

@@ -424,5 +424,6 @@ func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 	if p.RequireEmail {
 		out.Required = []string{reftarget.AttrEmail}
 	}
+	out.AllowedDomains = append(out.AllowedDomains, p.AllowedDomains...)
 	return out
 }

@@ -63,8 +63,9 @@ var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated
 	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })
 
-var _ = Describe("the reference SP with JIT creation on, sync and IdP-initiated logins off, email required", func() {
+var _ = Describe("the reference SP with JIT creation on, sync and IdP-initiated logins off, email required from allowed domains", func() {
 	pol := reftarget.DefaultSPPolicy()
 	pol.SyncOnLogin, pol.AllowIdPInitiated, pol.RequireEmail = false, false, true
+	pol.AllowedDomains = []string{"example.com"}
 	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })

@@ -45,7 +45,7 @@ func TestRunEmbeddedSP(t *testing.T) {
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
 	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
-	assertPassedOrSkipped(t, st, "SAML-JIT-015")
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021")
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -76,12 +76,13 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
 		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
 	require.Equal(t, exitOK, code, stderr)
-	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019")
+	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021")
 }
 
 // assertPassedOrSkipped checks that every check passed, except those named
-// in skipped, which need a declared policy (IdP-initiated login off) or a
-// second IdP the run does not have, and are skipped.
+// in skipped, which need a declared policy (IdP-initiated login off,
+// allowed email domains) or a second IdP the run does not have, and are
+// skipped.
 func assertPassedOrSkipped(t *testing.T, st map[string]string, skipped ...string) {
 	t.Helper()
 	for id, s := range st {
@@ -187,9 +188,9 @@ func TestServeTrustsTheGivenIdP(t *testing.T) {
 }
 
 func TestSAMLPolicyFlags(t *testing.T) {
-	sf := samlFlags{jit: "off", sync: "ON", idpInitiated: "off", nameIDCase: "Insensitive", transient: "temporary", required: "email, givenName,", link: "auto"}
+	sf := samlFlags{jit: "off", sync: "ON", idpInitiated: "off", nameIDCase: "Insensitive", transient: "temporary", required: "email, givenName,", link: "auto", domains: "example.com"}
 	p, err := sf.policy()
 	require.NoError(t, err)
 	assert.Equal(t, saml.Policy{Sync: "on", IdPInitiated: "off", NameIDCase: "insensitive", Transient: "temporary",
-		Required: []string{"email", "givenName"}, Link: "auto"}, p)
+		Required: []string{"email", "givenName"}, Link: "auto", AllowedDomains: []string{"example.com"}}, p)
 }

@@ -24,7 +24,7 @@ type samlFlags struct {
 	whoami, whoamiID, whoamiUser, email string
 	jit, sync                           string
 	idpInitiated, nameIDCase, transient string
-	required, link                      string
+	required, link, domains             string
 	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
 	idp2Key, idp2Cert, idp2EntityID     string
@@ -45,6 +45,7 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.nameIDCase, "sp-nameid-case", "exact", "SAML SP: how the SP compares NameIDs: exact, or insensitive (documented case folding)")
 	fs.StringVar(&sf.transient, "sp-transient", "", "SAML SP: declared handling of transient NameIDs: reject, temporary (a temporary user per login), or empty (not declared)")
 	fs.StringVar(&sf.required, "sp-required-attrs", "", "SAML SP: comma-separated attribute names without which the SP refuses a login (for example email)")
+	fs.StringVar(&sf.domains, "sp-allowed-domains", "", "SAML SP: comma-separated email domains the SP accepts; a login with another is refused or gets an account without linking")
 	fs.StringVar(&sf.link, "sp-link", "deny", "SAML SP: declared linking of a login to an existing account holding the asserted email: deny, or auto")
 	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
 	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
@@ -96,12 +97,20 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 		}
 		*f.into = v
 	}
-	for _, a := range strings.Split(sf.required, ",") {
+	p.Required = splitList(sf.required)
+	p.AllowedDomains = splitList(sf.domains)
+	return p, nil
+}
+
+// splitList returns the non-empty, trimmed items of a comma-separated list.
+func splitList(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
 		if a = strings.TrimSpace(a); a != "" {
-			p.Required = append(p.Required, a)
+			out = append(out, a)
 		}
 	}
-	return p, nil
+	return out
 }
 
 // config returns the SAML contract of an external SP, nil when no SP

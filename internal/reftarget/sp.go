@@ -67,6 +67,9 @@ type SPPolicy struct {
 	ClockSkew time.Duration
 	// RequireEmail refuses a login without the email attribute (rule R9).
 	RequireEmail bool
+	// AllowedDomains, if any, are the email domains a login may assert;
+	// another domain is refused (catalogue J21).
+	AllowedDomains []string
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation

@@ -104,6 +104,9 @@ func (s *Server) jitAttributeChecks(at *samlAttrs, pol SPPolicy) *loginError {
 			return refuse("the required email attribute %q is missing", AttrEmail)
 		}
 	}
+	if at.email != nil && len(pol.AllowedDomains) > 0 && !jitDomainAllowed(*at.email, pol.AllowedDomains) {
+		return refuse("the email %s is outside the allowed domains %s", *at.email, strings.Join(pol.AllowedDomains, ", "))
+	}
 	if s.has(FaultJITLongName500) {
 		for _, v := range []*string{at.given, at.family} {
 			if v != nil && len(*v) > maxJITNameBytes {
@@ -112,6 +115,21 @@ func (s *Server) jitAttributeChecks(at *samlAttrs, pol SPPolicy) *loginError {
 		}
 	}
 	return nil
+}
+
+// jitDomainAllowed reports whether the domain of email is one of domains
+// (case-insensitive).
+func jitDomainAllowed(email string, domains []string) bool {
+	_, domain, ok := strings.Cut(email, "@")
+	if !ok {
+		return false
+	}
+	for _, d := range domains {
+		if strings.EqualFold(domain, d) {
+			return true
+		}
+	}
+	return false
 }
 
 // jitLinked returns the account id linked to key, or "". The caller holds

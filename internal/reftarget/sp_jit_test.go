@@ -138,6 +138,18 @@ func TestSPJITRefusals(t *testing.T) {
 	assert.Equal(t, 0, userCount(s))
 }
 
+func TestSPAllowedDomains(t *testing.T) {
+	pol := DefaultSPPolicy()
+	pol.AllowedDomains = []string{"example.com"}
+	s := newSP(t, Options{SPPolicy: &pol})
+	_, code := login(t, s, "p-in", AttrEmail, "in@EXAMPLE.com")
+	assert.Equal(t, http.StatusSeeOther, code)
+	_, code = login(t, s, "p-out", AttrEmail, "out@example.org")
+	assert.Equal(t, http.StatusForbidden, code)
+	assert.Equal(t, 1, userCount(s))
+	assert.False(t, jitDomainAllowed("no-at-sign", pol.AllowedDomains))
+}
+
 func TestJITNormalizeEmail(t *testing.T) {
 	for _, v := range []string{"V@Example.com", "ｖ@example.com", "v+x@example.com", "v@example.com.", " v@example.com "} {
 		assert.Equal(t, "v@example.com", jitNormalizeEmail(v), v)

@@ -65,6 +65,9 @@ type Policy struct {
 	// Required are the names of the attributes without which the SP
 	// refuses a login (rule R9), as sent (see Attributes).
 	Required []string
+	// AllowedDomains, if any, are the email domains the SP accepts; a
+	// login with another is refused or gets an account without linking.
+	AllowedDomains []string
 	// Link is "auto" when the SP links a login to an existing account
 	// holding the asserted email (a policy-driven link, rule R4), "deny"
 	// or "" when it never does without proof.

@@ -3,6 +3,7 @@ package saml
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -457,6 +458,59 @@ var jitMoreChecks = []suites.Check{
 						t.Errorf("%s first landed in %s, then: %s; expected the same account", p.NameID, first, again.Summary())
 					}
 				}
+			}
+		},
+	},
+	{
+		ID: "SAML-JIT-021", Title: "An email outside the declared allowed domains is refused or gets an account without linking",
+		Spec:  "SAML Core §2.7.3; catalogue R4",
+		Rule:  `Email domain outside the SP's declared allowed domains (--sp-allowed-domains): reject, or create an account without linking, per policy. Never a session in an existing account holding that email (not even when the SP declares linking), no side effect on a refusal.`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML, suites.CapJIT},
+		Labels: []string{suites.SAMLLabel, "area:jit", "tier:extended"}, Covers: []string{"J21"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			if len(e.Policy.AllowedDomains) == 0 {
+				t.Skipf("the SP declares no allowed email domains (--sp-allowed-domains)")
+			}
+			domain := "provcheck-outside.invalid"
+			for slices.ContainsFunc(e.Policy.AllowedDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
+				domain = "x" + domain
+			}
+			n := e.newPerson("j21")
+			n.Email = fmt.Sprintf("pc-j21-%s-%s@%s", e.RunID, randHex(4), domain)
+			people := []Person{n}
+			var holder *Account
+			holderID := ""
+			if e.SCIM != nil {
+				// An account holding the outside email, which a link would
+				// land in.
+				x := e.newPerson("j21x")
+				x.Email = n.Email
+				people = append(people, x)
+				e.cleanup(t, people...)
+				a := e.provision(t, x)
+				holder, holderID = &a, a.ID
+				if own := e.login(t, x); own.Session != nil {
+					holderID = own.Session.ID
+				}
+			} else {
+				e.cleanup(t, people...)
+			}
+			before := e.accounts(t, people...)
+			l := e.login(t, n)
+			after := e.accounts(t, people...)
+			side := jitSide(l, before, after)
+			isHolder := func(s Principal) bool { return holder != nil && (s.ID == holderID || s.ID == holder.ID) }
+			switch v := classify(l, func(s Principal) bool { return !isHolder(s) }, isHolder, side); v {
+			case AcceptedAsVictim:
+				t.Errorf("a new NameID asserting %s, outside the allowed domains %s, got a session in the account holding it %s (%s); expected a refusal or an account without linking", n.Email, strings.Join(e.Policy.AllowedDomains, ", "), holder, v)
+			case AcceptedAsExpected:
+				t.Logf("an account without linking for the outside email: %s (allowed)", l.Session)
+			default:
+				jitOtherVerdict(t, v, l, side)
+			}
+			if holder != nil {
+				e.victimUntouched(t, before, holder.ID)
 			}
 		},
 	},

@@ -14,13 +14,17 @@ import (
 // TestEveryCatalogueLineIsAccountedFor: each SCIM line of the project
 // catalogue is covered by a check or has a reason, never both, never neither.
 func TestEveryCatalogueLineIsAccountedFor(t *testing.T) {
-	covered := map[string]bool{}
+	covered := map[string]bool{}   // S lines of part 1, by the SCIM checks
+	coveredJC := map[string]bool{} // J and C lines of part 2, by the SAML checks
 	for _, c := range Catalogue() {
-		if isSAML(c) {
-			continue // part 2 of the catalogue has its own S lines (§5.3)
-		}
 		for _, l := range c.Covers {
-			covered[l] = true
+			switch {
+			case isSAML(c):
+				// part 2 of the catalogue has S lines of its own (§5.3)
+				coveredJC[l] = true
+			default:
+				covered[l] = true
+			}
 		}
 	}
 	for _, row := range Coverage() {
@@ -29,6 +33,58 @@ func TestEveryCatalogueLineIsAccountedFor(t *testing.T) {
 		assert.True(t, covered[l] || waived, "%s is neither covered by a check nor listed in Uncovered", l)
 		assert.False(t, covered[l] && waived, "%s is covered by a check; remove it from Uncovered", l)
 	}
+	rows := JITCoverage()
+	assert.Len(t, rows, jitLines+coexistLines)
+	for _, row := range rows {
+		l := row[0]
+		_, waived := UncoveredJIT[l]
+		assert.True(t, coveredJC[l] || waived, "%s is neither covered by a check nor listed in UncoveredJIT", l)
+		assert.False(t, coveredJC[l] && waived, "%s is covered by a check; remove it from UncoveredJIT", l)
+	}
+	for l := range UncoveredJIT {
+		assert.Contains(t, jitCoverageLines(), l, "UncoveredJIT names %s, not a J or C line", l)
+	}
+}
+
+// jitRow is one J or C line of part 2 of the catalogue.
+type jitRow struct{ id, sends, must string }
+
+// readJITRows returns the J lines, then the C lines, of part 2.
+func readJITRows(t *testing.T) []jitRow {
+	t.Helper()
+	var rows []jitRow
+	for _, c := range catalogueRows(t, 2, `[JC]\d\d`, 6) {
+		rows = append(rows, jitRow{c[1], c[2], c[3]})
+	}
+	return rows
+}
+
+// catalogueRows returns the trimmed cells of the table rows of part 1 or 2
+// of the catalogue whose first cell matches id and that have at least
+// minCells cells (counting the empty ones outside the outer bars).
+func catalogueRows(t *testing.T, part int, id string, minCells int) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(catalogueFile)
+	require.NoError(t, err)
+	part1, part2, ok := strings.Cut(string(b), "## Part 2")
+	require.True(t, ok, "%s has no Part 2 heading", catalogueFile)
+	text := part1
+	if part == 2 {
+		text = part2
+	}
+	lineID := regexp.MustCompile(`^ ` + id + ` $`)
+	var rows [][]string
+	for _, l := range strings.Split(text, "\n") {
+		cells := strings.Split(l, "|")
+		if len(cells) < minCells || !lineID.MatchString(cells[1]) {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows = append(rows, cells)
+	}
+	return rows
 }
 
 // catalogueFile is a copy of the project catalogue (CATALOGUE.md).
@@ -43,21 +99,9 @@ type scimRow struct{ id, area, text, spec, level string }
 
 func readSCIMRows(t *testing.T) []scimRow {
 	t.Helper()
-	b, err := os.ReadFile(catalogueFile)
-	require.NoError(t, err)
-	part1, _, ok := strings.Cut(string(b), "## Part 2")
-	require.True(t, ok, "%s has no Part 2 heading", catalogueFile)
 	var rows []scimRow
-	lineID := regexp.MustCompile(`^ S\d+ $`)
-	for _, l := range strings.Split(part1, "\n") {
-		cells := strings.Split(l, "|")
-		if len(cells) < 7 || !lineID.MatchString(cells[1]) {
-			continue
-		}
-		for i := range cells {
-			cells[i] = strings.TrimSpace(cells[i])
-		}
-		rows = append(rows, scimRow{cells[1], cells[2], cells[3], cells[4], cells[5]})
+	for _, c := range catalogueRows(t, 1, `S\d+`, 7) {
+		rows = append(rows, scimRow{c[1], c[2], c[3], c[4], c[5]})
 	}
 	return rows
 }
@@ -80,6 +124,16 @@ func TestCoverageDocument(t *testing.T) {
 	for i, r := range rows {
 		require.Equal(t, fmt.Sprintf("S%d", i+1), r.id, "catalogue rows are numbered in order")
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s | %s |\n", r.id, r.area, r.text, r.spec, r.level, cov[r.id])
+	}
+	b.WriteString("\n## SAML JIT and SCIM + JIT coexistence\n\n")
+	b.WriteString("The J and C lines of part 2 (§5.1 and §5.2), from the same sources (`UncoveredJIT` holds the reasons).\n\n")
+	b.WriteString("| line | what the mock IdP sends or the harness does | what a correct SP must do | covered by |\n| --- | --- | --- | --- |\n")
+	jit := readJITRows(t)
+	jitCov := JITCoverage()
+	require.Len(t, jit, len(jitCov), "the J and C lines of %s", catalogueFile)
+	for i, r := range jit {
+		require.Equal(t, jitCov[i][0], r.id, "catalogue rows are numbered in order")
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.id, r.sends, r.must, jitCov[i][1])
 	}
 	got := b.String()
 	if *update {

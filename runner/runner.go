@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/reports"
 	"github.com/provcheck/provcheck/suites"
@@ -40,6 +41,8 @@ type SAMLConfig struct {
 	SP     saml.SP
 	Policy saml.Policy
 	IdP    *mockidp.Identity
+	// SecondIdP is another identity the SP trusts, or nil (catalogue J07).
+	SecondIdP *mockidp.Identity
 	// Attrs are the attribute names the SP maps; zero means
 	// saml.DefaultAttributes.
 	Attrs saml.Attributes
@@ -71,6 +74,7 @@ func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
 	e := Envs{SAML: &saml.Env{RunID: client.RunID()}}
 	if sc != nil {
 		e.SAML.SP, e.SAML.Policy, e.SAML.IdP, e.SAML.Attrs = sc.SP, sc.Policy, sc.IdP, sc.Attrs
+		e.SAML.SecondIdP = sc.SecondIdP
 		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
 	}
 	return e
@@ -434,6 +438,9 @@ func Cleanup(ctx context.Context, tc target.Config, ledgerPath string, w io.Writ
 const (
 	MockIdPEntityID = "https://mockidp.provcheck.invalid/metadata"
 	MockIdPSSOURL   = "https://mockidp.provcheck.invalid/sso"
+	// MockIdP2EntityID names the second IdP the embedded reference SP
+	// trusts (catalogue J07).
+	MockIdP2EntityID = "https://mockidp2.provcheck.invalid/metadata"
 )
 
 // NewMockIdP generates a fresh signing identity for the mock IdP with the
@@ -442,10 +449,28 @@ func NewMockIdP() (*mockidp.Identity, error) {
 	return mockidp.GenerateIdentity(MockIdPEntityID, time.Now(), nil)
 }
 
+// NewSecondMockIdP generates the identity of a second mock IdP, entity ID
+// MockIdP2EntityID.
+func NewSecondMockIdP() (*mockidp.Identity, error) {
+	return mockidp.GenerateIdentity(MockIdP2EntityID, time.Now(), nil)
+}
+
 // OnOff renders a declared boolean policy as "on" or "off".
 func OnOff(b bool) string {
 	if b {
 		return "on"
 	}
 	return "off"
+}
+
+// ReferencePolicy is the declared policy of the reference SP as the SAML
+// checks read it.
+func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
+	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
+		NameIDCase: "exact", Transient: "reject", Link: "deny"}
+	if p.RequireEmail {
+		out.Required = []string{reftarget.AttrEmail}
+	}
+	out.AllowedDomains = append(out.AllowedDomains, p.AllowedDomains...)
+	return out
 }

@@ -76,8 +76,9 @@ var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated
 	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })
 
-var _ = Describe("the reference SP with JIT creation on and sync off", func() {
+var _ = Describe("the reference SP with JIT creation on, sync and IdP-initiated logins off, email required from allowed domains", func() {
 	pol := reftarget.DefaultSPPolicy()
-	pol.SyncOnLogin = false
+	pol.SyncOnLogin, pol.AllowIdPInitiated, pol.RequireEmail = false, false, true
+	pol.AllowedDomains = []string{"example.com"}
 	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })

@@ -14,6 +14,7 @@ import (
 var (
 	idpOnce sync.Once
 	idp     *mockidp.Identity
+	idp2    *mockidp.Identity
 	idpErr  error
 )
 
@@ -21,13 +22,19 @@ var (
 // identity per test process) and returns the SAML contract of that SP.
 // Without a login URL the checks log in IdP-initiated.
 func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
-	idpOnce.Do(func() { idp, idpErr = runner.NewMockIdP() })
+	idpOnce.Do(func() {
+		if idp, idpErr = runner.NewMockIdP(); idpErr == nil {
+			idp2, idpErr = runner.NewSecondMockIdP()
+		}
+	})
 	Expect(idpErr).NotTo(HaveOccurred())
 	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: idp.EntityID, Cert: idp.Cert, SSOURL: runner.MockIdPSSOURL})
+	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: idp2.EntityID, Cert: idp2.Cert})
+	jitApplyFaultPolicy(ref)
 	pol := ref.Server.SPPolicy()
 	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL}
 	if spInitiated {
 		sp.LoginURL = ref.SP.LoginURL
 	}
-	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)}}
+	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: runner.ReferencePolicy(pol), SecondIdP: idp2}
 }

@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/mockidp"
+	"github.com/provcheck/provcheck/suites/saml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -42,9 +44,8 @@ func TestRunEmbeddedSP(t *testing.T) {
 	st := statuses(t, dir)
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
-	for id, s := range st {
-		assert.Equal(t, "passed", s, id)
-	}
+	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021")
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -75,12 +76,22 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
 		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
 	require.Equal(t, exitOK, code, stderr)
-	for id, s := range statuses(t, dir) {
-		if id == "SAML-SEC-P12" || id == "SAML-SEC-P13" {
-			assert.Equal(t, "skipped", s, "%s answers the SP's AuthnRequests: without --sp-login-url it skips", id)
-			continue
+	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
+		"SAML-SEC-P12", "SAML-SEC-P13") // P12, P13 answer AuthnRequests: no --sp-login-url here
+}
+
+// assertPassedOrSkipped checks that every check passed, except those named
+// in skipped, which need a declared policy (IdP-initiated login off,
+// allowed email domains), a second IdP or a login URL the run does not
+// have, and are skipped.
+func assertPassedOrSkipped(t *testing.T, st map[string]string, skipped ...string) {
+	t.Helper()
+	for id, s := range st {
+		want := "passed"
+		if slices.Contains(skipped, id) {
+			want = "skipped"
 		}
-		assert.Equal(t, "passed", s, id)
+		assert.Equal(t, want, s, id)
 	}
 }
 
@@ -144,6 +155,11 @@ func TestSAMLBadUsage(t *testing.T) {
 		"incomplete contract":  {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/saml/acs"},
 		"bad jit policy":       {"run", "--sp-jit", "maybe"},
 		"bad sync policy":      {"run", "--sp-sync", "sometimes"},
+		"bad IdP-initiated":    {"run", "--sp-idp-initiated", "maybe"},
+		"bad NameID case":      {"run", "--sp-nameid-case", "fold"},
+		"bad transient policy": {"run", "--sp-transient", "keep"},
+		"bad link policy":      {"run", "--sp-link", "sometimes"},
+		"incomplete IdP 2":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i", "--idp2-key", key},
 		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
 		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},
 	} {
@@ -170,4 +186,12 @@ func TestServeTrustsTheGivenIdP(t *testing.T) {
 	assert.Contains(t, stderr, "go together")
 	code, _, _ = run(t, "serve", "--idp-cert", filepath.Join(t.TempDir(), "none.pem"), "--idp-entity-id", "x")
 	assert.Equal(t, exitUsage, code)
+}
+
+func TestSAMLPolicyFlags(t *testing.T) {
+	sf := samlFlags{jit: "off", sync: "ON", idpInitiated: "off", nameIDCase: "Insensitive", transient: "temporary", required: "email, givenName,", link: "auto", domains: "example.com"}
+	p, err := sf.policy()
+	require.NoError(t, err)
+	assert.Equal(t, saml.Policy{Sync: "on", IdPInitiated: "off", NameIDCase: "insensitive", Transient: "temporary",
+		Required: []string{"email", "givenName"}, Link: "auto", AllowedDomains: []string{"example.com"}}, p)
 }

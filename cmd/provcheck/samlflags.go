@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -22,8 +23,11 @@ type samlFlags struct {
 	metadata, acs, entityID, login      string
 	whoami, whoamiID, whoamiUser, email string
 	jit, sync                           string
+	idpInitiated, nameIDCase, transient string
+	required, link, domains             string
 	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
+	idp2Key, idp2Cert, idp2EntityID     string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -37,21 +41,31 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.email, "sp-whoami-email", "email", "SAML SP: dotted JSON path of the email in the whoami answer")
 	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
 	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.idpInitiated, "sp-idp-initiated", "", "SAML SP: declared IdP-initiated (unsolicited) login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.nameIDCase, "sp-nameid-case", "exact", "SAML SP: how the SP compares NameIDs: exact, or insensitive (documented case folding)")
+	fs.StringVar(&sf.transient, "sp-transient", "", "SAML SP: declared handling of transient NameIDs: reject, temporary (a temporary user per login), or empty (not declared)")
+	fs.StringVar(&sf.required, "sp-required-attrs", "", "SAML SP: comma-separated attribute names without which the SP refuses a login (for example email)")
+	fs.StringVar(&sf.domains, "sp-allowed-domains", "", "SAML SP: comma-separated email domains the SP accepts; a login with another is refused or gets an account without linking")
+	fs.StringVar(&sf.link, "sp-link", "deny", "SAML SP: declared linking of a login to an existing account holding the asserted email: deny, or auto")
 	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
 	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
 	fs.StringVar(&sf.attrSurname, "sp-attr-surname", "sn", "SAML SP: name of the attribute the SP maps to the family name")
 	fs.StringVar(&sf.idpKey, "idp-key", "", "PEM private key (RSA) of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpCert, "idp-cert", "", "PEM certificate of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpEntityID, "idp-entity-id", "", "entity ID (Issuer) of the mock IdP the SP trusts")
+	fs.StringVar(&sf.idp2Key, "idp2-key", "", "PEM private key (RSA) of a second mock IdP the SP also trusts (optional; the same NameID from two IdPs, catalogue J07)")
+	fs.StringVar(&sf.idp2Cert, "idp2-cert", "", "PEM certificate of the second mock IdP the SP trusts")
+	fs.StringVar(&sf.idp2EntityID, "idp2-entity-id", "", "entity ID (Issuer) of the second mock IdP the SP trusts")
 }
 
 // given reports whether any SP or IdP setting was given.
 func (sf *samlFlags) given() bool {
 	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
-		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != ""
+		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != "" ||
+		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != ""
 }
 
-// policy checks --sp-jit and --sp-sync.
+// policy checks --sp-jit, --sp-sync and the other declared policy flags.
 func (sf *samlFlags) policy() (saml.Policy, error) {
 	var p saml.Policy
 	switch strings.ToLower(strings.TrimSpace(sf.jit)) {
@@ -67,7 +81,36 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 	default:
 		return p, fmt.Errorf("--sp-sync %q: expected on, off or empty", sf.sync)
 	}
+	for _, f := range []struct {
+		name, val string
+		into      *string
+		allowed   []string
+	}{
+		{"--sp-idp-initiated", sf.idpInitiated, &p.IdPInitiated, []string{"on", "off", ""}},
+		{"--sp-nameid-case", sf.nameIDCase, &p.NameIDCase, []string{"exact", "insensitive", ""}},
+		{"--sp-transient", sf.transient, &p.Transient, []string{"reject", "temporary", ""}},
+		{"--sp-link", sf.link, &p.Link, []string{"deny", "auto", ""}},
+	} {
+		v := strings.ToLower(strings.TrimSpace(f.val))
+		if !slices.Contains(f.allowed, v) {
+			return p, fmt.Errorf("%s %q: expected %s, or empty", f.name, f.val, strings.Join(f.allowed[:len(f.allowed)-1], " or "))
+		}
+		*f.into = v
+	}
+	p.Required = splitList(sf.required)
+	p.AllowedDomains = splitList(sf.domains)
 	return p, nil
+}
+
+// splitList returns the non-empty, trimmed items of a comma-separated list.
+func splitList(s string) []string {
+	var out []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // config returns the SAML contract of an external SP, nil when no SP
@@ -112,10 +155,19 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	if err != nil {
 		return nil, err
 	}
+	var second *mockidp.Identity
+	if sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != "" {
+		if sf.idp2Key == "" || sf.idp2Cert == "" || sf.idp2EntityID == "" {
+			return nil, fmt.Errorf("a second IdP needs --idp2-key, --idp2-cert and --idp2-entity-id together")
+		}
+		if second, err = mockidp.LoadIdentity(sf.idp2EntityID, sf.idp2Key, sf.idp2Cert); err != nil {
+			return nil, fmt.Errorf("second IdP: %w", err)
+		}
+	}
 	return &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
 			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
-		Policy: pol, IdP: id,
+		Policy: pol, IdP: id, SecondIdP: second,
 		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
 	}, nil
 }
@@ -156,11 +208,17 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 		return nil, err
 	}
 	ref.Server.TrustIdP(reftarget.TrustedIdP{EntityID: id.EntityID, Cert: id.Cert, SSOURL: runner.MockIdPSSOURL})
+	second, err := runner.NewSecondMockIdP()
+	if err != nil {
+		return nil, err
+	}
+	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: second.EntityID, Cert: second.Cert})
 	pol := ref.Server.SPPolicy()
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	return &runner.SAMLConfig{
-		SP:     saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
-		Policy: saml.Policy{JIT: pol.JITCreate, Sync: runner.OnOff(pol.SyncOnLogin)},
-		IdP:    id,
+		SP:        saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
+		Policy:    runner.ReferencePolicy(pol),
+		IdP:       id,
+		SecondIdP: second,
 	}, nil
 }

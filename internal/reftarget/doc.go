@@ -90,6 +90,13 @@
 //     asserting it is refused, with no account created, and sync does not
 //     copy it into the login's account;
 //   - with sync on, email and name are updated at every later login.
+//   - an empty NameID is refused; with RequireEmail a login without email
+//     is refused (R9); a second trusted IdP (TrustSecondIdP) keys its
+//     NameIDs under its own entity ID, and only the first IdP's NameIDs are
+//     matched to SCIM externalIds;
+//   - a SCIM POST whose externalId is the NameID of an account that signs
+//     in by SAML answers 409 (uniqueness) instead of creating a second
+//     account (catalogue C07).
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

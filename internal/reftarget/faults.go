@@ -230,6 +230,8 @@ var faultInfos = []FaultInfo{
 	{FaultUserNameNotPrepared, "userName uniqueness compares raw strings: \"Å\" (U+00C5) and \"A\u030A\", or full-width letters, count as different"},
 }
 
+func init() { faultInfos = append(faultInfos, jitFaultInfos...) }
+
 // Faults lists every fault with a one-line description, in a stable order.
 func Faults() []FaultInfo {
 	out := make([]FaultInfo, len(faultInfos))

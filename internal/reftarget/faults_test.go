@@ -662,7 +662,7 @@ func TestFaultsAreTargeted(t *testing.T) {
 					continue
 				}
 				allowed := false
-				for _, o := range overlaps[fi.Fault] {
+				for _, o := range append(overlaps[fi.Fault], jitOverlaps[fi.Fault]...) {
 					allowed = allowed || o == other.Fault
 				}
 				if allowed {

@@ -65,6 +65,11 @@ type SPPolicy struct {
 	AllowIdPInitiated bool
 	// ClockSkew is the tolerance on the assertion's Conditions window.
 	ClockSkew time.Duration
+	// RequireEmail refuses a login without the email attribute (rule R9).
+	RequireEmail bool
+	// AllowedDomains, if any, are the email domains a login may assert;
+	// another domain is refused (catalogue J21).
+	AllowedDomains []string
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation
@@ -102,6 +107,8 @@ type spState struct {
 	replay   map[string]time.Time
 	sessions map[string]spSession
 	links    map[linkKey]string
+	// others are further trusted IdPs (TrustSecondIdP).
+	others []TrustedIdP
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -187,10 +194,11 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 }
 
 // provider returns a gosaml2 service provider for one request, trusting
-// the configured IdP, or an error when none is configured.
-func (s *Server) provider(r *http.Request, now time.Time) (*saml2.SAMLServiceProvider, SPPolicy, error) {
+// the configured IdP (or the further trusted IdP whose entity ID is
+// issuer), or an error when none is configured.
+func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2.SAMLServiceProvider, SPPolicy, error) {
 	s.sp.mu.Lock()
-	idp, pol := s.sp.idp, s.sp.policy
+	idp, pol := s.sp.jitTrusted(issuer), s.sp.policy
 	s.sp.mu.Unlock()
 	if idp.Cert == nil || idp.EntityID == "" {
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
@@ -214,7 +222,7 @@ func (s *Server) provider(r *http.Request, now time.Time) (*saml2.SAMLServicePro
 // ID for InResponseTo and redirects to the IdP (HTTP-Redirect binding).
 func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
-	p, _, err := s.provider(r, now)
+	p, _, err := s.provider(r, now, "")
 	if err == nil && p.IdentityProviderSSOURL == "" {
 		err = errors.New("the trusted IdP has no SSO URL")
 	}
@@ -297,7 +305,7 @@ func (s *Server) serveACS(w http.ResponseWriter, r *http.Request) {
 // in to. Nothing about accounts changes when it refuses (rule R6).
 func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) {
 	now := s.now()
-	p, pol, err := s.provider(r, now)
+	p, pol, err := s.provider(r, now, jitUnverifiedIssuer(encoded))
 	if err != nil {
 		return "", &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
@@ -323,11 +331,13 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		return "", refuse("InResponseTo %q of the confirmation differs from the response's %q", scd.InResponseTo, resp.InResponseTo)
 	}
 	nid := a.Subject.NameID
-	if nid == nil || strings.TrimSpace(nid.Value) == "" {
-		return "", refuse("the assertion has no NameID")
+	if lerr := s.jitCheckSubject(nid); lerr != nil {
+		return "", lerr
 	}
-	if nid.Format == nameIDTransient {
-		return "", refuse("a transient NameID cannot key an account and no key attribute is configured")
+	at := attributesOf(&a)
+	at.emails = jitEmailValues(&a)
+	if lerr := s.jitAttributeChecks(&at, pol); lerr != nil {
+		return "", lerr
 	}
 	if a.ID == "" {
 		return "", refuse("the assertion has no ID")
@@ -348,7 +358,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 		return "", refuse("assertion %s was already used (replay)", a.ID)
 	}
 	if resp.InResponseTo == "" {
-		if !pol.AllowIdPInitiated {
+		if !pol.AllowIdPInitiated && !s.has(FaultJITUnsolicitedAccepted) {
 			s.sp.mu.Unlock()
 			return "", refuse("unsolicited responses are not accepted (IdP-initiated login is off)")
 		}
@@ -373,7 +383,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if a.Issuer != nil {
 		issuer = a.Issuer.Value
 	}
-	return s.findOrCreate(r, linkKey{issuer: issuer, nameID: nid.Value}, attributesOf(&a), pol)
+	return s.findOrCreate(r, linkKey{issuer: issuer, nameID: jitNameID(nid)}, at, pol)
 }
 
 // checkConditions checks the Conditions window with skew and every
@@ -407,6 +417,8 @@ func checkConditions(a *types.Assertion, audience string, now time.Time, skew ti
 // the attribute was not sent.
 type samlAttrs struct {
 	email, given, family *string
+	// emails are all values of the email attributes, for a fault.
+	emails []string
 }
 
 func attributesOf(a *types.Assertion) samlAttrs {
@@ -468,13 +480,14 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			}
 		}
 	}
-	s.sp.mu.Lock()
-	linked := s.sp.links[key]
-	s.sp.mu.Unlock()
+	if u == nil {
+		u = s.jitFaultyMatch(key, at)
+	}
+	linked := s.jitLinked(key)
 	if u == nil && linked != "" && !s.has(FaultJITDuplicateOnLogin) {
 		u = s.lookup(rtUser, linked)
 	}
-	if u == nil && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITIgnoresExternalID) {
+	if u == nil && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITIgnoresExternalID) && s.jitPrimaryIssuer(key) {
 		var matches []*resource
 		for _, cand := range s.all(rtUser) {
 			if ext, _ := cand.data["externalId"].(string); ext == key.nameID {
@@ -499,7 +512,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			time.Sleep(50 * time.Millisecond)
 			s.mu.Lock()
 		}
-		if at.email != nil && *at.email != "" && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITCreateRace) {
+		if at.email != nil && *at.email != "" && !s.has(FaultJITDuplicateOnLogin) && !s.has(FaultJITCreateRace) && s.jitEmailUnique() {
 			if other := s.emailOwner(*at.email, ""); other != nil {
 				return "", refuse("email %s belongs to account %s, which is not linked to NameID %q; an administrator must link them", *at.email, other.id, key.nameID)
 			}
@@ -519,7 +532,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 			return "", refuse("userName %q is taken by another account", key.nameID)
 		}
 		now := s.stamp(time.Time{})
-		u = &resource{rt: rtUser, id: newID(), data: data, created: now, modified: now}
+		u = &resource{rt: rtUser, id: s.jitAccountID(linked), data: data, created: now, modified: now}
 		s.insert(u, base)
 		created = true
 	}

@@ -32,16 +32,26 @@ const (
 	testSPEntityID  = testHost + SPPath + "/metadata"
 )
 
-var (
-	testIdPOnce sync.Once
-	testIdPKey  *rsa.PrivateKey
-	testIdPCert *x509.Certificate
-)
+// testIdP is a signing identity of the tests.
+type testIdP struct {
+	once sync.Once
+	key  *rsa.PrivateKey
+	cert *x509.Certificate
+}
+
+// testIdPs are the first and the second IdP of the tests.
+var testIdPs [2]testIdP
 
 // testIdPIdentity returns a key and certificate shared by the tests.
 func testIdPIdentity(t testing.TB) (*rsa.PrivateKey, *x509.Certificate) {
-	testIdPOnce.Do(func() { testIdPKey, testIdPCert = secTestIdentity("test IdP", 7) })
-	return testIdPKey, testIdPCert
+	return testIdPN(0)
+}
+
+// testIdPN returns the key and certificate of test IdP n (0 or 1).
+func testIdPN(n int) (*rsa.PrivateKey, *x509.Certificate) {
+	id := &testIdPs[n]
+	id.once.Do(func() { id.key, id.cert = secTestIdentity(fmt.Sprintf("test IdP %d", n), int64(7+n)) })
+	return id.key, id.cert
 }
 
 // trustTestIdP makes c's SP trust the test IdP.
@@ -59,7 +69,14 @@ type assertion struct {
 	audience     string
 	notBefore    time.Time
 	unsigned     bool
+	// format is the NameID Format; empty means persistent.
+	format string
+	// second signs and issues it as the second test IdP (testIdP2EntityID).
+	second bool
 }
+
+// testIdP2EntityID is the entity ID of the second test IdP.
+const testIdP2EntityID = "https://idp2.test/metadata"
 
 func newID40() string {
 	var b [20]byte
@@ -72,6 +89,11 @@ func newID40() string {
 func signedResponse(t testing.TB, a assertion) string {
 	t.Helper()
 	key, cert := testIdPIdentity(t)
+	issuer := testIdPEntityID
+	if a.second {
+		key, cert = testIdPN(1)
+		issuer = testIdP2EntityID
+	}
 	now := time.Now().UTC()
 	if a.notBefore.IsZero() {
 		a.notBefore = now.Add(-5 * time.Minute)
@@ -81,6 +103,9 @@ func signedResponse(t testing.TB, a assertion) string {
 	}
 	if a.assertionID == "" {
 		a.assertionID = newID40()
+	}
+	if a.format == "" {
+		a.format = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
 	}
 	f := func(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 	irt := ""
@@ -98,12 +123,12 @@ func signedResponse(t testing.TB, a assertion) string {
 	x := fmt.Sprintf(`<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s"%s Version="2.0" IssueInstant="%s" Destination="%s">`+
 		`<saml:Issuer>%s</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`+
 		`<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="%s" Version="2.0" IssueInstant="%s"><saml:Issuer>%s</saml:Issuer>`+
-		`<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">%s</saml:NameID>`+
+		`<saml:Subject><saml:NameID Format="%s">%s</saml:NameID>`+
 		`<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="%s" Recipient="%s"%s/></saml:SubjectConfirmation></saml:Subject>`+
 		`<saml:Conditions NotBefore="%s" NotOnOrAfter="%s"><saml:AudienceRestriction><saml:Audience>%s</saml:Audience></saml:AudienceRestriction></saml:Conditions>`+
 		`<saml:AuthnStatement AuthnInstant="%s"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>%s</saml:Assertion></samlp:Response>`,
-		newID40(), irt, f(now), testACS, testIdPEntityID,
-		a.assertionID, f(now), testIdPEntityID, html.EscapeString(a.nameID),
+		newID40(), irt, f(now), testACS, issuer,
+		a.assertionID, f(now), issuer, a.format, html.EscapeString(a.nameID),
 		f(now.Add(5*time.Minute)), testACS, irt,
 		f(a.notBefore), f(a.notBefore.Add(10*time.Minute)), a.audience, f(now), stmt)
 	doc := etree.NewDocument()

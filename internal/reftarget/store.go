@@ -280,6 +280,11 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 	if rt == rtUser && s.userNameTaken(data["userName"], "") {
 		return nil, conflictUserName(data["userName"])
 	}
+	if rt == rtUser {
+		if err := s.jitExternalIDConflict(data); err != nil {
+			return nil, err
+		}
+	}
 	if s.has(FaultUniquenessRace) {
 		s.mu.Unlock()
 		time.Sleep(5 * time.Millisecond)

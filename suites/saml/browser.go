@@ -173,6 +173,8 @@ type Login struct {
 	WhoamiStatus int
 	// Flow is "SP-initiated" or "IdP-initiated".
 	Flow string
+	// answers are the SP's answers to the POST and its redirects.
+	answers []*answer
 }
 
 // Summary is the login in one line, for failure reasons.
@@ -189,8 +191,8 @@ func (l *Login) Summary() string {
 // IdP-initiated otherwise. It verifies the benign response with gosaml2
 // before sending it, so a case never fails because the IdP built it
 // wrong, then asks whoami which account the session belongs to.
-func (e *Env) login(t *suites.T, p Person) *Login {
-	return e.prepare(t, p).send()
+func (e *Env) login(t *suites.T, p Person, opts ...jitLogin) *Login {
+	return e.prepare(t, p, opts...).send()
 }
 
 // prepared is a login up to the POST to the ACS: the browser (with the
@@ -204,15 +206,21 @@ type prepared struct {
 
 // prepare does everything of a login before the POST to the ACS, so that
 // concurrent logins can be released at once.
-func (e *Env) prepare(t *suites.T, p Person) *prepared {
+func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
 	b := newBrowser(t, e)
 	now := e.now()
-	spec, l, relay := b.secBaseline(p, now)
-	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
+	idp := e.IdP
+	for _, o := range opts {
+		if o.idp != nil {
+			idp = o.idp
+		}
+	}
+	spec, l, relay := b.secBaseline(p, now, idp, opts...)
+	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(idp))
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))
 	}
-	if _, err := mockidp.VerifyBenign(built.XML, e.IdP, e.spInfo(), now); err != nil {
+	if _, err := mockidp.VerifyBenign(built.XML, idp, e.spInfo(), now); err != nil {
 		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
 	}
 	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)
@@ -222,22 +230,29 @@ func (e *Env) prepare(t *suites.T, p Person) *prepared {
 	return &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: evidence}
 }
 
-// secBaseline is the baseline response spec of a login of p at now (the
-// mapped attributes; for an SP-initiated login, InResponseTo of the
-// AuthnRequest this browser obtains), the Login to fill in and the
-// RelayState to send back.
-func (b *browser) secBaseline(p Person, now time.Time) (mockidp.ResponseSpec, *Login, string) {
+// secBaseline is the baseline response spec of a login of p at now, issued
+// by idp (the mapped attributes, edited by the login options; for an
+// SP-initiated login, InResponseTo of the AuthnRequest this browser
+// obtains), the Login to fill in and the RelayState to send back.
+func (b *browser) secBaseline(p Person, now time.Time, idp *mockidp.Identity, opts ...jitLogin) (mockidp.ResponseSpec, *Login, string) {
 	e := b.env
-	spec := mockidp.NewResponseSpec(e.IdP, e.spInfo(), p.NameID, now)
+	spec := mockidp.NewResponseSpec(idp, e.spInfo(), p.NameID, now)
 	at := e.attrs()
 	for _, kv := range [][2]string{{at.Email, p.Email}, {at.GivenName, p.GivenName}, {at.Surname, p.Family}} {
 		if kv[0] != "" && kv[1] != "" {
 			spec.AddAttribute(kv[0], kv[1])
 		}
 	}
+	unsolicited := false
+	for _, o := range opts {
+		if o.edit != nil {
+			o.edit(&spec)
+		}
+		unsolicited = unsolicited || o.unsolicited
+	}
 	l := &Login{NameID: p.NameID, Flow: "IdP-initiated"}
 	relay := ""
-	if e.SP.LoginURL != "" {
+	if e.SP.LoginURL != "" && !unsolicited {
 		l.Flow = "SP-initiated"
 		req := b.authnRequest()
 		spec.SetInResponseTo(req.ID)
@@ -252,7 +267,11 @@ func (pl *prepared) send() *Login {
 	b, l := pl.b, pl.l
 	a := b.do(http.MethodPost, b.env.SP.ACSURL, pl.form, pl.evidence)
 	l.ACSStatus = a.status
-	a = b.follow(a)
+	l.answers = append(l.answers, a)
+	if last := b.follow(a); last != a {
+		l.answers = append(l.answers, last)
+		a = last
+	}
 	l.ServerError = l.ACSStatus >= 500 || a.status >= 500
 	l.Session, l.WhoamiStatus = b.whoami()
 	return l

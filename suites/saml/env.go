@@ -52,6 +52,36 @@ type Policy struct {
 	// Sync is "on" (attributes are updated at every login), "off"
 	// (create-only) or "" (not declared: attribute updates are not judged).
 	Sync string
+	// IdPInitiated is "on" (unsolicited responses accepted), "off" (only
+	// answers to the SP's own AuthnRequests) or "" (not declared).
+	IdPInitiated string
+	// NameIDCase is "exact" or "" (NameIDs are compared byte for byte) or
+	// "insensitive" (the SP documents case folding of NameIDs).
+	NameIDCase string
+	// Transient is "temporary" when the SP creates a temporary user for a
+	// transient NameID, "reject" when it refuses them, or "" (not
+	// declared: any outcome but a persistent account per login passes).
+	Transient string
+	// Required are the names of the attributes without which the SP
+	// refuses a login (rule R9), as sent (see Attributes).
+	Required []string
+	// AllowedDomains, if any, are the email domains the SP accepts; a
+	// login with another is refused or gets an account without linking.
+	AllowedDomains []string
+	// Link is "auto" when the SP links a login to an existing account
+	// holding the asserted email (a policy-driven link, rule R4), "deny"
+	// or "" when it never does without proof.
+	Link string
+}
+
+// requires reports whether the SP declares the attribute name required.
+func (p Policy) requires(name string) bool {
+	for _, r := range p.Required {
+		if strings.EqualFold(strings.TrimSpace(r), name) {
+			return true
+		}
+	}
+	return false
 }
 
 // Attribute names the mock IdP sends for the mapped attributes.
@@ -72,6 +102,9 @@ type Env struct {
 	SP SP
 	// IdP is the signing identity the SP trusts.
 	IdP *mockidp.Identity
+	// SecondIdP is a second identity the SP trusts as another IdP (its own
+	// entity ID and key), or nil: the check of catalogue line J07 skips.
+	SecondIdP *mockidp.Identity
 	// Policy is the SP's declared JIT policy.
 	Policy Policy
 	// Attrs are the attribute names sent; zero means DefaultAttributes.

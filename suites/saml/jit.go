@@ -12,7 +12,8 @@ import (
 // Checks returns the SAML catalogue in a fixed order: JIT semantics, then
 // SCIM + JIT coexistence. The slice is new on every call.
 func Checks() []suites.Check {
-	return append(append([]suites.Check(nil), jitChecks...), coexistenceChecks...)
+	out := append(append([]suites.Check(nil), jitChecks...), jitMoreChecks...)
+	return append(append(out, coexistenceChecks...), coexistMoreChecks...)
 }
 
 // needSession stops the check when a login that must succeed did not.

@@ -288,7 +288,13 @@ func (e *Env) adopt(t *suites.T, a Account, people []Person) error {
 // = NameID, active), as an IdP's provisioning does before the first login.
 // It aborts as INDETERMINATE when the target refuses.
 func (e *Env) provision(t *suites.T, p Person) Account {
-	resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPost, Path: "/Users", Body: userBody(p, p.Email, true)}, t)
+	return e.provisionJitAs(t, p, p.Email)
+}
+
+// provisionJitAs is provision with another userName (a local username the
+// JIT cases collide with).
+func (e *Env) provisionJitAs(t *suites.T, p Person, userName string) Account {
+	resp, err := e.SCIM.Do(t.Context(), target.Request{Method: http.MethodPost, Path: "/Users", Body: userBody(p, userName, true)}, t)
 	if err != nil {
 		t.Abort(fmt.Errorf("INDETERMINATE: SCIM provisioning: %w", err))
 	}

@@ -494,7 +494,7 @@ func secRun(t *suites.T, c secCase) {
 	if c.outcome == secControl {
 		subject = v
 	}
-	spec, l, relay := b.secBaseline(subject, now)
+	spec, l, relay := b.secBaseline(subject, now, b.env.IdP)
 	built, err := a.Build(spec, mockidp.DefaultSignOptions(e.IdP))
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP could not build case %s (harness bug): %w", a.Key(), err))
@@ -612,7 +612,7 @@ func (e *Env) secPrime(t *suites.T, c secCase, v secVictim, now time.Time) strin
 		t.Skipf("the case first logs in the canary victim, who has no account (no SCIM client, JIT creation off)")
 	}
 	b := newBrowser(t, e)
-	spec, l, relay := b.secBaseline(v.p, now)
+	spec, l, relay := b.secBaseline(v.p, now, b.env.IdP)
 	built, err := mockidp.Build(spec, mockidp.DefaultSignOptions(e.IdP))
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))

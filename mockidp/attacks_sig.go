@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/beevik/etree"
@@ -461,6 +462,9 @@ func commentIn(name, tag, full, keep string) Mutation {
 
 // escapeText is text as etree writes it.
 func escapeText(s string) string {
+	if s == "" {
+		return "" // etree writes <x/>, which has no text to cut out
+	}
 	var buf bytes.Buffer
 	d := etree.NewDocument()
 	d.SetRoot(etree.NewElement("x"))
@@ -469,6 +473,9 @@ func escapeText(s string) string {
 		return s // a bytes.Buffer does not fail
 	}
 	out := buf.String()
+	if !strings.HasPrefix(out, "<x>") || !strings.HasSuffix(out, "</x>") {
+		return s
+	}
 	return out[len("<x>") : len(out)-len("</x>")]
 }
 

@@ -758,3 +758,9 @@ func TestClockSkewSweep(t *testing.T) {
 	assert.Equal(t, "P04/+30s", ClockSkewSweep(30*time.Second).Key())
 	assert.Equal(t, "P04/-15m0s", ClockSkewSweep(-15*time.Minute).Key())
 }
+
+// escapeText never panics, also on an empty string.
+func TestEscapeTextEdgeCases(t *testing.T) {
+	assert.Equal(t, "", escapeText(""))
+	assert.Equal(t, "a&amp;b&lt;c", escapeText("a&b<c"))
+}

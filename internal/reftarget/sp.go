@@ -70,12 +70,21 @@ type SPPolicy struct {
 	// AllowedDomains, if any, are the email domains a login may assert;
 	// another domain is refused (catalogue J21).
 	AllowedDomains []string
+	// RoleAttr is the attribute whose values the role mapper reads
+	// (catalogue J16, J17); "" disables roles.
+	RoleAttr string
+	// RoleMap is the mapper's table, asserted value to role: a value not
+	// in it grants nothing. With SyncOnLogin the roles follow every
+	// login; without, they are set at the account's first login only.
+	RoleMap map[string]string
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation
-// and attribute sync on, IdP-initiated login allowed, two minutes of skew.
+// and attribute sync on, IdP-initiated login allowed, two minutes of skew,
+// roles mapped from memberOf through DefaultRoleMap.
 func DefaultSPPolicy() SPPolicy {
-	return SPPolicy{JITCreate: true, SyncOnLogin: true, AllowIdPInitiated: true, ClockSkew: 2 * time.Minute}
+	return SPPolicy{JITCreate: true, SyncOnLogin: true, AllowIdPInitiated: true, ClockSkew: 2 * time.Minute,
+		RoleAttr: AttrMemberOf, RoleMap: DefaultRoleMap()}
 }
 
 // TrustedIdP is the identity provider the reference SP trusts: its entity
@@ -107,6 +116,8 @@ type spState struct {
 	replay   map[string]time.Time
 	sessions map[string]spSession
 	links    map[linkKey]string
+	// roles are the roles of each account (by id) its logins mapped.
+	roles map[string][]string
 	// others are further trusted IdPs (TrustSecondIdP).
 	others []TrustedIdP
 }
@@ -119,6 +130,7 @@ func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
 		replay:   map[string]time.Time{},
 		sessions: map[string]spSession{},
 		links:    map[linkKey]string{},
+		roles:    map[string][]string{},
 	}
 	if policy != nil {
 		st.policy = *policy
@@ -336,6 +348,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	}
 	at := attributesOf(&a)
 	at.emails = jitEmailValues(&a)
+	at.roles = jitRoleValues(&a, pol.RoleAttr)
 	if lerr := s.jitAttributeChecks(&at, pol); lerr != nil {
 		return "", lerr
 	}
@@ -419,6 +432,8 @@ type samlAttrs struct {
 	email, given, family *string
 	// emails are all values of the email attributes, for a fault.
 	emails []string
+	// roles are all values of the policy's role attribute.
+	roles []string
 }
 
 func attributesOf(a *types.Assertion) samlAttrs {
@@ -547,6 +562,7 @@ func (s *Server) findOrCreate(r *http.Request, key linkKey, at samlAttrs, pol SP
 	s.sp.mu.Lock()
 	s.sp.links[key] = u.id
 	s.sp.mu.Unlock()
+	s.jitAssignRoles(u.id, at, pol)
 	return u.id, nil
 }
 
@@ -642,6 +658,7 @@ func (s *Server) serveWhoami(w http.ResponseWriter, r *http.Request) {
 			"email":      primaryEmail(u.data),
 			"externalId": u.data["externalId"],
 			"active":     !ok || active,
+			"groups":     s.jitRoles(u.id),
 		}
 	}
 	s.mu.RUnlock()

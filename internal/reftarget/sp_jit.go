@@ -46,6 +46,8 @@ var jitFaultInfos = []FaultInfo{
 	{FaultJITNameIDMatchesEmail, "the SP finds a login's account by an email equal to the NameID (a username that is another user's email)"},
 	{FaultJITKeyIgnoresIssuer, "the SP keys accounts on the NameID alone, not (Issuer, NameID): the same NameID from a second trusted IdP lands in the first IdP's user"},
 	{FaultJITSCIMPostDuplicates, "a SCIM POST whose externalId is the NameID of an account created at SAML login creates a second account instead of 409"},
+	{FaultJITUnmappedRole, "the SP's role mapper makes every asserted value of the role attribute a role, not only the values of its mapping table (an asserted \"admin\" grants admin)"},
+	{FaultJITRoleNeverRemoved, "the SP declares sync on login but its role mapper only ever adds roles: a later login without the mapped value keeps the role"},
 }
 
 // maxJITNameBytes is the name length beyond which FaultJITLongName500

@@ -99,8 +99,6 @@ const (
 // yet to the reason. Lines leave this map when a check's Covers names
 // them; the test in coverage_test.go keeps both in step.
 var UncoveredJIT = map[string]string{
-	"J16": "pending: role and group mappers (the SP contract has no roles or groups oracle)",
-	"J17": "pending: role and group mappers (the SP contract has no roles or groups oracle)",
 	"J23": "not a check of its own: an invariant every rejected case of the SAML security suite asserts (Δu = 0, V unchanged, no session)",
 	"J26": "pending: a link-identity flow (the SP contract has no linking endpoint)",
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -463,6 +464,10 @@ func OnOff(b bool) string {
 	return "off"
 }
 
+// ReferenceWhoamiGroups is the JSON path of the reference SP's whoami
+// answer to the session's roles (the roles oracle, --sp-whoami-groups).
+const ReferenceWhoamiGroups = "groups"
+
 // ReferencePolicy is the declared policy of the reference SP as the SAML
 // checks read it.
 func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
@@ -472,5 +477,9 @@ func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 		out.Required = []string{reftarget.AttrEmail}
 	}
 	out.AllowedDomains = append(out.AllowedDomains, p.AllowedDomains...)
+	if p.RoleAttr != "" && len(p.RoleMap) > 0 {
+		out.RoleAttr = p.RoleAttr
+		out.RoleMap = maps.Clone(p.RoleMap)
+	}
 	return out
 }

@@ -19,6 +19,8 @@ var jitCaughtBy = map[reftarget.Fault]string{
 	reftarget.FaultJITKeyIgnoresIssuer:      "SAML-JIT-019",
 	reftarget.FaultJITEmailNotUnique:        "SAML-SCIM-002",
 	reftarget.FaultJITSCIMPostDuplicates:    "SAML-SCIM-007",
+	reftarget.FaultJITUnmappedRole:          "SAML-JIT-022",
+	reftarget.FaultJITRoleNeverRemoved:      "SAML-JIT-023",
 }
 
 func init() {

@@ -22,6 +22,7 @@ import (
 type samlFlags struct {
 	metadata, acs, entityID, login      string
 	whoami, whoamiID, whoamiUser, email string
+	whoamiGroups, roleAttr, roleMap     string
 	jit, sync                           string
 	idpInitiated, nameIDCase, transient string
 	required, link, domains             string
@@ -39,6 +40,9 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.whoamiID, "sp-whoami-id", "id", "SAML SP: dotted JSON path of the account id in the whoami answer")
 	fs.StringVar(&sf.whoamiUser, "sp-whoami-username", "userName", "SAML SP: dotted JSON path of the userName in the whoami answer")
 	fs.StringVar(&sf.email, "sp-whoami-email", "email", "SAML SP: dotted JSON path of the email in the whoami answer")
+	fs.StringVar(&sf.whoamiGroups, "sp-whoami-groups", "", "SAML SP: dotted JSON path of the session's list of group or role names in the whoami answer (the roles oracle; empty: none)")
+	fs.StringVar(&sf.roleAttr, "sp-role-attr", "", "SAML SP: declared role mapper: name of the attribute whose values the SP maps to roles or groups (for example memberOf)")
+	fs.StringVar(&sf.roleMap, "sp-role-map", "", "SAML SP: declared role mapper: comma-separated value=role pairs (for example provcheck-admins=admin); other values grant nothing")
 	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
 	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
 	fs.StringVar(&sf.idpInitiated, "sp-idp-initiated", "", "SAML SP: declared IdP-initiated (unsolicited) login: on, off, or empty (not declared)")
@@ -99,6 +103,21 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 	}
 	p.Required = splitList(sf.required)
 	p.AllowedDomains = splitList(sf.domains)
+	p.RoleAttr = strings.TrimSpace(sf.roleAttr)
+	for _, pair := range splitList(sf.roleMap) {
+		value, role, ok := strings.Cut(pair, "=")
+		value, role = strings.TrimSpace(value), strings.TrimSpace(role)
+		if !ok || value == "" || role == "" {
+			return p, fmt.Errorf("--sp-role-map %q: expected comma-separated value=role pairs", sf.roleMap)
+		}
+		if p.RoleMap == nil {
+			p.RoleMap = map[string]string{}
+		}
+		p.RoleMap[value] = role
+	}
+	if (p.RoleAttr == "") != (p.RoleMap == nil) {
+		return p, fmt.Errorf("a role mapper is declared with --sp-role-attr and --sp-role-map together")
+	}
 	return p, nil
 }
 
@@ -166,7 +185,7 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	}
 	return &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
-			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email},
+			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email, WhoamiGroups: strings.TrimSpace(sf.whoamiGroups)},
 		Policy: pol, IdP: id, SecondIdP: second,
 		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
 	}, nil
@@ -216,7 +235,8 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 	pol := ref.Server.SPPolicy()
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	return &runner.SAMLConfig{
-		SP:        saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL},
+		SP: saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL,
+			WhoamiGroups: runner.ReferenceWhoamiGroups},
 		Policy:    runner.ReferencePolicy(pol),
 		IdP:       id,
 		SecondIdP: second,

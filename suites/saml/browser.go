@@ -146,6 +146,10 @@ func isRedirect(code int) bool {
 // Principal is the account a session belongs to, as whoami tells it.
 type Principal struct {
 	ID, UserName, Email string
+	// Groups are the session's group or role names at SP.WhoamiGroups:
+	// nil when the contract has no such path or the answer has no list
+	// there, else the names (possibly none).
+	Groups []string
 }
 
 func (p Principal) String() string {
@@ -155,6 +159,9 @@ func (p Principal) String() string {
 	}
 	if p.Email != "" {
 		s += " email=" + p.Email
+	}
+	if p.Groups != nil {
+		s += " groups=[" + strings.Join(p.Groups, ", ") + "]"
 	}
 	return s
 }
@@ -376,6 +383,9 @@ func (b *browser) whoami() (*Principal, int) {
 		UserName: jsonString(v, orDefault(sp.WhoamiUserName, "userName")),
 		Email:    jsonString(v, orDefault(sp.WhoamiEmail, "email")),
 	}
+	if sp.WhoamiGroups != "" {
+		p.Groups = jsonStrings(v, sp.WhoamiGroups)
+	}
 	if p.ID == "" {
 		b.t.Abort(fmt.Errorf("INDETERMINATE: whoami answered 200 but the JSON path %q gives no account id in %s", orDefault(sp.WhoamiID, "id"), clip(string(a.body), 200)))
 	}
@@ -413,6 +423,49 @@ func jsonString(v any, path string) string {
 		return x.String()
 	}
 	return ""
+}
+
+// jsonStrings follows a dotted path to a JSON list and returns its names:
+// the strings and numbers, and of objects the "name", else "value", else
+// "display" member. It returns nil when the path gives no list.
+func jsonStrings(v any, path string) []string {
+	for _, part := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[part]
+		case []any:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil
+			}
+			v = x[i]
+		default:
+			return nil
+		}
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil
+	}
+	out := []string{}
+	for _, item := range list {
+		if m, ok := item.(map[string]any); ok {
+			for _, k := range []string{"name", "value", "display"} {
+				if s := jsonString(m, k); s != "" {
+					out = append(out, s)
+					break
+				}
+			}
+			continue
+		}
+		switch x := item.(type) {
+		case string:
+			out = append(out, x)
+		case json.Number:
+			out = append(out, x.String())
+		}
+	}
+	return out
 }
 
 func clip(s string, n int) string {

@@ -42,6 +42,10 @@ type SP struct {
 	// required (default "id"); the others default to "userName" and
 	// "email" and may be absent from the answer.
 	WhoamiID, WhoamiUserName, WhoamiEmail string
+	// WhoamiGroups, if set, is a dotted JSON path into the whoami answer
+	// to the list of the session's group or role names (the roles
+	// oracle of catalogue J16, J17); "" means the SP shows none.
+	WhoamiGroups string
 }
 
 // Policy is what the SP declares about JIT provisioning; the
@@ -72,6 +76,14 @@ type Policy struct {
 	// holding the asserted email (a policy-driven link, rule R4), "deny"
 	// or "" when it never does without proof.
 	Link string
+	// RoleAttr is the name of the attribute whose values the SP maps to
+	// roles or groups (for example memberOf); "" when not declared.
+	RoleAttr string
+	// RoleMap is the SP's declared mapping table, asserted value to the
+	// role or group name whoami shows: only these values grant a role.
+	// Whether a later login without a value removes its role follows
+	// Sync.
+	RoleMap map[string]string
 }
 
 // requires reports whether the SP declares the attribute name required.

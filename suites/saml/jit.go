@@ -13,6 +13,7 @@ import (
 // SCIM + JIT coexistence. The slice is new on every call.
 func Checks() []suites.Check {
 	out := append(append([]suites.Check(nil), jitChecks...), jitMoreChecks...)
+	out = append(out, jitRoleChecks...)
 	return append(append(out, coexistenceChecks...), coexistMoreChecks...)
 }
 

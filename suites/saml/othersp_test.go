@@ -42,11 +42,19 @@ type otherSP struct {
 	// emptyNameID is a second bug switch: an empty NameID is accepted and
 	// keys an account (catalogue J10).
 	emptyNameID bool
+	// roles are each account's roles, mapped from the attribute "groups"
+	// by otherRoleMap at every login; rawRoles is a third bug switch: every
+	// asserted value becomes a role (catalogue J16).
+	roles    map[string][]map[string]any
+	rawRoles bool
 }
+
+// otherRoleMap is otherSP's role mapping table.
+var otherRoleMap = map[string]string{"eng-admins": "Administrator"}
 
 func newOtherSP(t *testing.T, idp *mockidp.Identity, keyOnEmail bool) *otherSP {
 	sp := &otherSP{idp: idp, keyOnEmail: keyOnEmail, pending: map[string]bool{}, byKey: map[string]string{},
-		mail: map[string]string{}, sessions: map[string]string{}}
+		mail: map[string]string{}, sessions: map[string]string{}, roles: map[string][]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /auth/start", sp.login)
 	mux.HandleFunc("POST /auth/saml", sp.acs)
@@ -118,6 +126,15 @@ func (sp *otherSP) acs(w http.ResponseWriter, r *http.Request) {
 		sp.byKey[key] = id
 		sp.mail[id] = mail
 	}
+	roles := []map[string]any{}
+	for _, v := range info.Values["groups"].Values {
+		if role, ok := otherRoleMap[v.Value]; ok {
+			roles = append(roles, map[string]any{"name": role})
+		} else if sp.rawRoles {
+			roles = append(roles, map[string]any{"name": v.Value})
+		}
+	}
+	sp.roles[id] = roles
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	tok := hex.EncodeToString(b[:])
@@ -133,20 +150,21 @@ func (sp *otherSP) me(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		id = sp.sessions[c.Value]
 	}
-	mail := sp.mail[id]
+	mail, roles := sp.mail[id], sp.roles[id]
 	sp.mu.Unlock()
 	if id == "" {
 		http.Redirect(w, r, "/auth/start", http.StatusFound)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(map[string]any{"user": map[string]any{"uid": id, "contact": map[string]any{"mail": mail}}})
+	_ = json.NewEncoder(w).Encode(map[string]any{"user": map[string]any{"uid": id, "contact": map[string]any{"mail": mail}, "roles": roles}})
 }
 
 func (sp *otherSP) env(t *testing.T) *Env {
 	return &Env{
 		SP: SP{ACSURL: sp.srv.URL + "/auth/saml", EntityID: "urn:other-sp", LoginURL: sp.srv.URL + "/auth/start",
-			WhoamiURL: sp.srv.URL + "/api/me", WhoamiID: "user.uid", WhoamiEmail: "user.contact.mail", WhoamiUserName: "user.none"},
-		IdP: sp.idp, Policy: Policy{JIT: true, Sync: "", IdPInitiated: "off"}, Attrs: Attributes{Email: "mail"}, RunID: "pctest0001",
+			WhoamiURL: sp.srv.URL + "/api/me", WhoamiID: "user.uid", WhoamiEmail: "user.contact.mail", WhoamiUserName: "user.none",
+			WhoamiGroups: "user.roles"},
+		IdP: sp.idp, Policy: Policy{JIT: true, Sync: "", IdPInitiated: "off", RoleAttr: "groups", RoleMap: otherRoleMap}, Attrs: Attributes{Email: "mail"}, RunID: "pctest0001",
 	}
 }
 
@@ -228,6 +246,45 @@ func TestAnotherSPAcceptingEmptyNameIDsIsCaught(t *testing.T) {
 	r := runAll(t, sp.env(t))["SAML-JIT-010"]
 	require.Equal(t, suites.Failed, r.Status, r.Reason)
 	assert.Contains(t, r.Reason, string(AcceptedAsOther))
+}
+
+func TestAnotherSPGrantingUnmappedRolesIsCaught(t *testing.T) {
+	sp := newOtherSP(t, sharedIdP(t), false)
+	sp.rawRoles = true
+	r := runAll(t, sp.env(t))["SAML-JIT-022"]
+	require.Equal(t, suites.Failed, r.Status, r.Reason)
+	assert.Contains(t, r.Reason, "privilege escalation")
+}
+
+func TestRoleChecksSkipWithoutTheRolesContract(t *testing.T) {
+	sp := newOtherSP(t, sharedIdP(t), false)
+	for _, change := range []func(e *Env){
+		func(e *Env) { e.SP.WhoamiGroups = "" },
+		func(e *Env) { e.Policy.RoleAttr = "" },
+		func(e *Env) { e.Policy.RoleMap = nil },
+	} {
+		env := sp.env(t)
+		change(env)
+		for _, id := range []string{"SAML-JIT-022", "SAML-JIT-023"} {
+			for _, c := range Checks() {
+				if c.ID == id {
+					r := suites.RunOne(context.Background(), c, suites.Options{Env: env, Has: env.Has})
+					assert.Equal(t, suites.Skipped, r.Status, id)
+					assert.Regexp(t, "--sp-whoami-groups|--sp-role-attr", r.Reason, id)
+				}
+			}
+		}
+	}
+}
+
+func TestJSONStrings(t *testing.T) {
+	var v any
+	require.NoError(t, json.Unmarshal([]byte(`{"a":{"g":["x",{"name":"y"},{"value":"z"},{"display":"w"},3,{"other":1}]},"s":"str"}`), &v))
+	assert.Equal(t, []string{"x", "y", "z", "w"}, jsonStrings(v, "a.g"))
+	assert.Nil(t, jsonStrings(v, "s"))
+	assert.Nil(t, jsonStrings(v, "missing.path"))
+	require.NoError(t, json.Unmarshal([]byte(`{"g":[]}`), &v))
+	assert.Equal(t, []string{}, jsonStrings(v, "g"))
 }
 
 func TestUnconfiguredEnvSkips(t *testing.T) {

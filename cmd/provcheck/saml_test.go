@@ -74,7 +74,8 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir,
 		"--scim-url", ref.URL, "--scim-token", ref.Token,
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
-		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")
+		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml",
+		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin")
 	require.Equal(t, exitOK, code, stderr)
 	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
 		"SAML-SEC-P12", "SAML-SEC-P13") // P12, P13 answer AuthnRequests: no --sp-login-url here
@@ -123,6 +124,21 @@ func TestRunExternalSPFromProfile(t *testing.T) {
 	code, _, stderr := run(t, "run", "--run", "SAML-JIT-005", "--out", dir, "--profile", profile)
 	assert.Equal(t, exitFailed, code, stderr)
 	assert.Contains(t, stderr, "ACCEPTED_AS_VICTIM")
+}
+
+func TestRunRoleChecksFromProfile(t *testing.T) {
+	ref, key, cert := externalSP(t, reftarget.FaultJITUnmappedRole)
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "sp.yaml")
+	require.NoError(t, os.WriteFile(profile, []byte(
+		"sp-acs-url: "+ref.SP.ACSURL+"\nsp-entity-id: "+ref.SP.EntityID+"\nsp-whoami-url: "+ref.SP.WhoamiURL+"\n"+
+			"sp-whoami-groups: groups\nsp-role-attr: memberOf\nsp-role-map: provcheck-admins=admin\nsp-sync: \"on\"\n"+
+			"idp-key: "+key+"\nidp-cert: "+cert+"\nidp-entity-id: https://idp.example.test/saml\n"), 0o600))
+	code, _, stderr := run(t, "run", "--run", "SAML-JIT-02[23]", "--out", dir, "--profile", profile)
+	assert.Equal(t, exitFailed, code, stderr)
+	st := statuses(t, dir)
+	assert.Equal(t, "failed", st["SAML-JIT-022"])
+	assert.Equal(t, "passed", st["SAML-JIT-023"])
 }
 
 func TestRunSAMLOnly(t *testing.T) {
@@ -194,4 +210,25 @@ func TestSAMLPolicyFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, saml.Policy{Sync: "on", IdPInitiated: "off", NameIDCase: "insensitive", Transient: "temporary",
 		Required: []string{"email", "givenName"}, Link: "auto", AllowedDomains: []string{"example.com"}}, p)
+}
+
+func TestSAMLRoleMapperFlags(t *testing.T) {
+	sf := samlFlags{jit: "on", roleAttr: " memberOf ", roleMap: "provcheck-admins=admin, ops = operator"}
+	p, err := sf.policy()
+	require.NoError(t, err)
+	assert.Equal(t, "memberOf", p.RoleAttr)
+	assert.Equal(t, map[string]string{"provcheck-admins": "admin", "ops": "operator"}, p.RoleMap)
+	for _, bad := range []samlFlags{
+		{roleAttr: "memberOf", roleMap: "noequals"},
+		{roleAttr: "memberOf", roleMap: "=admin"},
+		{roleAttr: "memberOf"},
+		{roleMap: "a=b"},
+	} {
+		_, err := bad.policy()
+		assert.Error(t, err, "%+v", bad)
+	}
+	p, err = (&samlFlags{}).policy()
+	require.NoError(t, err)
+	assert.Empty(t, p.RoleAttr)
+	assert.Nil(t, p.RoleMap)
 }

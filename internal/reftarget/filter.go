@@ -291,30 +291,29 @@ func (s *Server) compileFilter(n fnode, rt *resourceType) (pred, *scimError) {
 	return s.compile(n, rt, nil)
 }
 
+// compileBoth compiles the two sides of an and/or and joins them with op.
+// Both sides are evaluated, so op sees two results (filters have no side
+// effects, so this equals short-circuit evaluation).
+func (s *Server) compileBoth(a, b fnode, rt *resourceType, parent *attribute, op func(l, r bool) bool) (pred, *scimError) {
+	l, err := s.compile(a, rt, parent)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.compile(b, rt, parent)
+	if err != nil {
+		return nil, err
+	}
+	return func(v any) bool { return op(l(v), r(v)) }, nil
+}
+
 // compile compiles n; parent is the multi-valued attribute a value filter
 // applies to, nil at the top level.
 func (s *Server) compile(n fnode, rt *resourceType, parent *attribute) (pred, *scimError) {
 	switch t := n.(type) {
 	case *fAnd:
-		l, err := s.compile(t.l, rt, parent)
-		if err != nil {
-			return nil, err
-		}
-		r, err := s.compile(t.r, rt, parent)
-		if err != nil {
-			return nil, err
-		}
-		return func(v any) bool { return l(v) && r(v) }, nil
+		return s.compileBoth(t.l, t.r, rt, parent, func(l, r bool) bool { return l && r })
 	case *fOr:
-		l, err := s.compile(t.l, rt, parent)
-		if err != nil {
-			return nil, err
-		}
-		r, err := s.compile(t.r, rt, parent)
-		if err != nil {
-			return nil, err
-		}
-		return func(v any) bool { return l(v) || r(v) }, nil
+		return s.compileBoth(t.l, t.r, rt, parent, func(l, r bool) bool { return l || r })
 	case *fNot:
 		x, err := s.compile(t.x, rt, parent)
 		if err != nil {

@@ -61,10 +61,13 @@ type attribute struct {
 }
 
 // sub returns the sub-attribute called name (case-insensitive), or nil.
-func (a *attribute) sub(name string) *attribute {
-	for _, s := range a.SubAttributes {
-		if strings.EqualFold(s.Name, name) {
-			return s
+func (a *attribute) sub(name string) *attribute { return findAttr(a.SubAttributes, name) }
+
+// findAttr returns the attribute of list called name (case-insensitive), or nil.
+func findAttr(list []*attribute, name string) *attribute {
+	for _, a := range list {
+		if strings.EqualFold(a.Name, name) {
+			return a
 		}
 	}
 	return nil
@@ -79,14 +82,7 @@ type schema struct {
 }
 
 // attr returns the attribute called name (case-insensitive), or nil.
-func (sc *schema) attr(name string) *attribute {
-	for _, a := range sc.Attributes {
-		if strings.EqualFold(a.Name, name) {
-			return a
-		}
-	}
-	return nil
-}
+func (sc *schema) attr(name string) *attribute { return findAttr(sc.Attributes, name) }
 
 // resourceType is a SCIM resource type (RFC 7643 §6).
 type resourceType struct {

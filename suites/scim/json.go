@@ -143,6 +143,8 @@ func intOf(v any) (int, bool) {
 		return int(n), n == float64(int(n))
 	case int:
 		return n, true
+	case int64:
+		return int(n), true
 	}
 	return 0, false
 }

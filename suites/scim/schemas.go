@@ -426,12 +426,16 @@ func checkEnum(t *suites.T, where string, a Obj, strict bool, field string, allo
 }
 
 // discPlural reports whether endpoint is a plural of name by the common
-// English rules (User → Users, Policy → Policies, Address → Addresses),
-// ignoring case.
+// English rules (User → Users, Policy → Policies, Address → Addresses) or
+// an irregular one (Person → People), ignoring case.
 func discPlural(name, endpoint string) bool {
 	n, e := strings.ToLower(name), strings.ToLower(endpoint)
-	if e == n+"s" || e == n+"es" {
+	if e == n+"s" || e == n+"es" || discIrregular[n] == e {
 		return true
 	}
 	return strings.HasSuffix(n, "y") && e == strings.TrimSuffix(n, "y")+"ies"
 }
+
+// discIrregular are English plurals the rules above miss, so a correct
+// endpoint such as /People is not reported.
+var discIrregular = map[string]string{"person": "people", "child": "children", "man": "men", "woman": "women"}

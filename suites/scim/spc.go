@@ -98,16 +98,8 @@ func readSPC(t *suites.T) Obj {
 // isInteger reports whether a decoded JSON value is an integer without a
 // fraction or exponent (RFC 7643 §2.3.4).
 func isInteger(v any) bool {
-	switch n := v.(type) {
-	case json.Number:
-		_, err := n.Int64()
-		return err == nil
-	case float64:
-		return n == float64(int64(n))
-	case int, int64:
-		return true
-	}
-	return false
+	_, ok := intOf(v)
+	return ok
 }
 
 // isNumber reports whether v is any JSON number.

@@ -88,13 +88,8 @@ func (s *Server) patchResource(rt *resourceType, id string, body map[string]any,
 	if r == nil {
 		return nil, notFound("%s %s not found", rt.Name, id)
 	}
-	if err := s.checkIfMatch(r, ifMatch); err != nil {
+	if err := s.checkIfMatchWrite(r, ifMatch); err != nil {
 		return nil, err
-	}
-	if s.has(FaultIfMatchRace) && ifMatch != "" {
-		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		s.mu.Lock()
 	}
 	data := copyMap(r.data)
 	if s.has(FaultRacePatchLostUpdate) {

@@ -348,7 +348,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	}
 	at := attributesOf(&a)
 	at.emails = jitEmailValues(&a)
-	at.roles = jitRoleValues(&a, pol.RoleAttr)
+	at.roles = assertionValues(&a, pol.RoleAttr)
 	if lerr := s.jitAttributeChecks(&at, pol); lerr != nil {
 		return "", lerr
 	}

@@ -76,23 +76,7 @@ func jitNameID(nid *types.NameID) string {
 
 // jitEmailValues returns every value of every email attribute of an
 // assertion, in document order (a multi-valued or duplicated attribute).
-func jitEmailValues(a *types.Assertion) []string {
-	var out []string
-	if a.AttributeStatement == nil {
-		return nil
-	}
-	for _, at := range a.AttributeStatement.Attributes {
-		if at.Name != AttrEmail {
-			continue
-		}
-		for _, v := range at.Values {
-			if v := strings.TrimSpace(v.Value); v != "" {
-				out = append(out, v)
-			}
-		}
-	}
-	return out
-}
+func jitEmailValues(a *types.Assertion) []string { return assertionValues(a, AttrEmail) }
 
 // jitAttributeChecks applies the policy's required attributes (rule R9,
 // catalogue J11) before any account is looked up or created.

@@ -24,9 +24,10 @@ func DefaultRoleMap() map[string]string {
 	return map[string]string{"provcheck-admins": "admin"}
 }
 
-// jitRoleValues returns every value of every attribute named name of an
-// assertion (trimmed, non-empty), in document order.
-func jitRoleValues(a *types.Assertion, name string) []string {
+// assertionValues returns every value of every attribute named name of an
+// assertion (trimmed, non-empty), in document order: the role attribute's,
+// and the email attribute's (jitEmailValues).
+func assertionValues(a *types.Assertion, name string) []string {
 	if name == "" || a.AttributeStatement == nil {
 		return nil
 	}

@@ -210,6 +210,21 @@ func (s *Server) resolveMembers(data map[string]any, old any, selfID string, opt
 
 // checkIfMatch evaluates an If-Match header against r (weak comparison, as
 // SCIM versions are weak ETags).
+// checkIfMatchWrite is checkIfMatch for PUT and PATCH; with
+// FaultIfMatchRace it lets go of the lock between the check and the write,
+// so two writes with the same version can both pass. The caller holds s.mu.
+func (s *Server) checkIfMatchWrite(r *resource, ifMatch string) *scimError {
+	if err := s.checkIfMatch(r, ifMatch); err != nil {
+		return err
+	}
+	if s.has(FaultIfMatchRace) && ifMatch != "" {
+		s.mu.Unlock()
+		time.Sleep(5 * time.Millisecond)
+		s.mu.Lock()
+	}
+	return nil
+}
+
 func (s *Server) checkIfMatch(r *resource, header string) *scimError {
 	if strings.TrimSpace(header) == "" || s.has(FaultETagIgnored) {
 		return nil
@@ -252,14 +267,9 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 			return nil, errorf(http.StatusInternalServerError, "", "internal error: interface conversion: interface {} is %T, not string", v)
 		}
 	}
-	n := normalizer{s: s, rt: rt}
-	data, err := n.object(body)
-	if err != nil {
-		return nil, err
-	}
-	dedupeValues(rt, data)
 	skip := func(a *attribute) bool { return rt == rtUser && a.Name == "userName" && s.has(FaultNoUserNameAccepted) }
-	if err := checkRequired(rt, data, skip); err != nil {
+	data, err := s.prepareCreate(rt, body, skip)
+	if err != nil {
 		return nil, err
 	}
 	id := newID()
@@ -272,13 +282,8 @@ func (s *Server) createResource(rt *resourceType, body map[string]any, base stri
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rt == rtGroup {
-		if err := s.resolveMembers(data, nil, id, opt); err != nil {
-			return nil, err
-		}
-	}
-	if rt == rtUser && s.userNameTaken(data["userName"], "") {
-		return nil, conflictUserName(data["userName"])
+	if err := s.admitCreate(rt, data, id, opt); err != nil {
+		return nil, err
 	}
 	if rt == rtUser {
 		if err := s.jitExternalIDConflict(data); err != nil {
@@ -361,13 +366,8 @@ func (s *Server) replaceResource(rt *resourceType, id string, body map[string]an
 		return s.createWithID(rt, body, id, base, opt)
 	}
 	defer s.mu.Unlock()
-	if err := s.checkIfMatch(r, ifMatch); err != nil {
+	if err := s.checkIfMatchWrite(r, ifMatch); err != nil {
 		return nil, err
-	}
-	if s.has(FaultIfMatchRace) && ifMatch != "" {
-		s.mu.Unlock()
-		time.Sleep(5 * time.Millisecond)
-		s.mu.Lock()
 	}
 	if s.has(FaultPutKeepsOmitted) {
 		merged := copyMap(r.data)
@@ -419,28 +419,47 @@ func (s *Server) commit(r *resource, data map[string]any) {
 
 // createWithID creates a resource under a given id (FaultPutCreates).
 func (s *Server) createWithID(rt *resourceType, body map[string]any, id, base string, opt opOptions) (*outcome, *scimError) {
+	data, err := s.prepareCreate(rt, body, nil)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.admitCreate(rt, data, id, opt); err != nil {
+		return nil, err
+	}
+	now := s.stamp(time.Time{})
+	r := &resource{rt: rt, id: id, data: data, created: now, modified: now}
+	return s.insert(r, base), nil
+}
+
+// prepareCreate normalises the body of a new resource, removes duplicate
+// values and checks the required attributes (skip leaves some out).
+func (s *Server) prepareCreate(rt *resourceType, body map[string]any, skip func(*attribute) bool) (map[string]any, *scimError) {
 	n := normalizer{s: s, rt: rt}
 	data, err := n.object(body)
 	if err != nil {
 		return nil, err
 	}
 	dedupeValues(rt, data)
-	if err := checkRequired(rt, data, nil); err != nil {
+	if err := checkRequired(rt, data, skip); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	return data, nil
+}
+
+// admitCreate resolves a new group's members and refuses a userName that
+// is taken. The caller holds s.mu.
+func (s *Server) admitCreate(rt *resourceType, data map[string]any, id string, opt opOptions) *scimError {
 	if rt == rtGroup {
 		if err := s.resolveMembers(data, nil, id, opt); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if rt == rtUser && s.userNameTaken(data["userName"], "") {
-		return nil, conflictUserName(data["userName"])
+		return conflictUserName(data["userName"])
 	}
-	now := s.stamp(time.Time{})
-	r := &resource{rt: rt, id: id, data: data, created: now, modified: now}
-	return s.insert(r, base), nil
+	return nil
 }
 
 // checkImmutable rejects a change of an immutable top-level attribute that

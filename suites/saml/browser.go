@@ -399,9 +399,10 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// jsonString follows a dotted path ("user.emails.0.value") and returns a
-// string or number there, or "".
-func jsonString(v any, path string) string {
+// jsonAt follows a dotted path ("user.emails.0": object members and list
+// indexes) and returns the value there; ok is false when the path leads
+// nowhere.
+func jsonAt(v any, path string) (any, bool) {
 	for _, part := range strings.Split(path, ".") {
 		switch x := v.(type) {
 		case map[string]any:
@@ -409,12 +410,22 @@ func jsonString(v any, path string) string {
 		case []any:
 			i, err := strconv.Atoi(part)
 			if err != nil || i < 0 || i >= len(x) {
-				return ""
+				return nil, false
 			}
 			v = x[i]
 		default:
-			return ""
+			return nil, false
 		}
+	}
+	return v, true
+}
+
+// jsonString follows a dotted path ("user.emails.0.value") and returns a
+// string or number there, or "".
+func jsonString(v any, path string) string {
+	v, ok := jsonAt(v, path)
+	if !ok {
+		return ""
 	}
 	switch x := v.(type) {
 	case string:
@@ -429,19 +440,9 @@ func jsonString(v any, path string) string {
 // the strings and numbers, and of objects the "name", else "value", else
 // "display" member. It returns nil when the path gives no list.
 func jsonStrings(v any, path string) []string {
-	for _, part := range strings.Split(path, ".") {
-		switch x := v.(type) {
-		case map[string]any:
-			v = x[part]
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(x) {
-				return nil
-			}
-			v = x[i]
-		default:
-			return nil
-		}
+	v, ok := jsonAt(v, path)
+	if !ok {
+		return nil
 	}
 	list, ok := v.([]any)
 	if !ok {

@@ -87,6 +87,11 @@ type Config struct {
 	// Transcript, if set, receives every exchange as one JSON line
 	// (a suites.Exchange), redacted.
 	Transcript io.Writer
+	// TranscriptLimit bounds the bytes written to Transcript: once an
+	// exchange would pass it, this and every later exchange is written
+	// without its bodies (method, URL, status and headers stay), so a long
+	// fuzz run keeps a complete but bounded transcript. 0 means no limit.
+	TranscriptLimit int64
 	// UserAgent is the User-Agent header; default "provcheck".
 	UserAgent string
 }
@@ -119,8 +124,38 @@ type Client struct {
 }
 
 type transcript struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu      sync.Mutex
+	w       io.Writer
+	limit   int64 // 0: none
+	written int64
+	capped  bool
+}
+
+// write writes one exchange as a JSON line; past the limit, without its
+// bodies.
+func (t *transcript) write(ex suites.Exchange) error {
+	b, err := json.Marshal(ex)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.limit > 0 && (t.capped || t.written+int64(len(b))+1 > t.limit) {
+		t.capped = true
+		note := fmt.Sprintf("[omitted: the transcript reached its limit of %d bytes (--transcript-limit); the check's evidence in report.json keeps its exchanges]", t.limit)
+		for _, body := range []*string{&ex.RequestBody, &ex.ResponseBody} {
+			if *body != "" {
+				*body = note
+			}
+		}
+		if b, err = json.Marshal(ex); err != nil {
+			return err
+		}
+	}
+	b = append(b, '\n')
+	n, err := t.w.Write(b)
+	t.written += int64(n)
+	return err
 }
 
 // New checks cfg and returns a client. Errors are one line naming the
@@ -175,7 +210,10 @@ func New(cfg Config) (*Client, error) {
 		c.ledger = NewMemoryLedger()
 	}
 	if cfg.Transcript != nil {
-		c.tr = &transcript{w: cfg.Transcript}
+		if cfg.TranscriptLimit < 0 {
+			return nil, fmt.Errorf("transcript limit %d: expected 0 (none) or a positive number of bytes", cfg.TranscriptLimit)
+		}
+		c.tr = &transcript{w: cfg.Transcript, limit: cfg.TranscriptLimit}
 	}
 
 	// Authentication: at most one scheme, plus extra headers.
@@ -728,14 +766,7 @@ func (c *Client) emit(rec Recorder, ex suites.Exchange) error {
 	if c.tr == nil {
 		return nil
 	}
-	b, err := json.Marshal(ex)
-	if err != nil {
-		return fmt.Errorf("transcript: %w", err)
-	}
-	b = append(b, '\n')
-	c.tr.mu.Lock()
-	defer c.tr.mu.Unlock()
-	if _, err := c.tr.w.Write(b); err != nil {
+	if err := c.tr.write(ex); err != nil {
 		return fmt.Errorf("transcript: cannot write the exchange %s %s: %w", ex.Method, ex.URL, err)
 	}
 	return nil

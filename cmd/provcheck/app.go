@@ -459,6 +459,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		discFiles        scim.DiscoveryFiles
 		fz               fuzzFlags
 		userEmail        bool
+		transcriptMiB    int
 	)
 	tf.bind(fs)
 	sf.bind(fs)
@@ -467,6 +468,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&dialect, "dialect", "rfc", "IdP dialects whose request shapes are sent: rfc, entra, okta, a comma-separated list, or all")
 	fs.IntVar(&parallel, "parallel", 4, "checks run at once")
 	fs.DurationVar(&checkTimeout, "check-timeout", 2*time.Minute, "time limit of one check")
+	fs.IntVar(&transcriptMiB, "transcript-limit", 256, "MiB of transcript.jsonl with bodies; later exchanges are written without them (0: no limit)")
 	fs.Var(&forceF, "force", "run checks whose capability the target does not advertise: --force for all, --force=patch,bulk for some")
 	fs.StringVar(&discFiles.SPC, "spc-file", "", "JSON file standing in for the target's /ServiceProviderConfig")
 	fs.StringVar(&discFiles.ResourceTypes, "resource-types-file", "", "JSON file standing in for the target's /ResourceTypes")
@@ -505,11 +507,16 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "provcheck run: --parallel must be at least 1 and --check-timeout positive\n")
 		return exitUsage
 	}
+	if transcriptMiB < 0 {
+		fmt.Fprintf(stderr, "provcheck run: --transcript-limit %d: expected a number of MiB, or 0 for no limit\n", transcriptMiB)
+		return exitUsage
+	}
 	tc, err := tf.config()
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)
 		return exitUsage
 	}
+	tc.TranscriptLimit = int64(transcriptMiB) << 20
 	sc, err := spf.config(tc)
 	if err != nil {
 		fmt.Fprintf(stderr, "provcheck run: %v\n", err)

@@ -90,20 +90,21 @@ func TestBadUsage(t *testing.T) {
 		assert.True(t, os.IsNotExist(err), "bad usage wrote provcheck-out/")
 	}()
 	for name, args := range map[string][]string{
-		"no command":        {},
-		"unknown command":   {"frobnicate"},
-		"unknown flag":      {"run", "--no-such-flag"},
-		"bad dialect":       {"run", "--dialect", "ldap"},
-		"bad selection":     {"run", "--run", "NO-SUCH-CHECK"},
-		"bad label filter":  {"run", "--label-filter", "area:users &&"},
-		"bad fault":         {"run", "--fault", "no-such-fault"},
-		"bad header":        {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--header", "novalue"},
-		"bad basic":         {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "nocolon"},
-		"two credentials":   {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "a:b", "--scim-token", "x"},
-		"bad url":           {"run", "--scim-url", "ftp://example.com/scim"},
-		"missing profile":   {"run", "--profile", "/no/such/profile.yaml"},
-		"stray argument":    {"run", "extra"},
-		"cleanup no ledger": {"cleanup"},
+		"no command":                {},
+		"unknown command":           {"frobnicate"},
+		"unknown flag":              {"run", "--no-such-flag"},
+		"bad dialect":               {"run", "--dialect", "ldap"},
+		"bad selection":             {"run", "--run", "NO-SUCH-CHECK"},
+		"bad label filter":          {"run", "--label-filter", "area:users &&"},
+		"bad fault":                 {"run", "--fault", "no-such-fault"},
+		"bad header":                {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--header", "novalue"},
+		"bad basic":                 {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "nocolon"},
+		"two credentials":           {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--scim-basic", "a:b", "--scim-token", "x"},
+		"bad url":                   {"run", "--scim-url", "ftp://example.com/scim"},
+		"missing profile":           {"run", "--profile", "/no/such/profile.yaml"},
+		"stray argument":            {"run", "extra"},
+		"negative transcript limit": {"run", "--transcript-limit", "-1"},
+		"cleanup no ledger":         {"cleanup"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			code, _, stderr := run(t, args...)

@@ -21,9 +21,9 @@ func TestReplaySubstitutesAndCleansUp(t *testing.T) {
 		Steps: []reports.ReplayStep{
 			{Method: "POST", Path: "/Users", Body: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"userName":"pc-r-pc00000000-a"}`,
 				Headers: map[string]string{"Content-Type": "application/scim+json"}, Status: 201,
-				Response: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"old-id","userName":"pc-r-pc00000000-a","meta":{"version":"W/\"1\""}}`},
+				Response: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"old-id","userName":"pc-r-pc00000000-a","active":true,"meta":{"version":"W/\"1\""}}`},
 			{Method: "GET", Path: "/Users/old-id", Status: 200,
-				Response: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"old-id","userName":"pc-r-pc00000000-a","meta":{"version":"W/\"1\""}}`},
+				Response: `{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"old-id","userName":"pc-r-pc00000000-a","active":true,"meta":{"version":"W/\"1\""}}`},
 			{Method: "DELETE", Path: "/Users/not-ours", Status: 404},
 		}}
 	var log bytes.Buffer

@@ -64,6 +64,8 @@ var caughtBy = map[reftarget.Fault]string{
 	reftarget.FaultExternalIDInvented:    "SCIM-COMMON-003",
 	reftarget.FaultPatchAddNoValue:       "SCIM-PATCH-030",
 	reftarget.FaultInactiveHidden:        "SCIM-ENTRA-005",
+	reftarget.FaultDefaultNotStored:      "SCIM-FILTER-017",
+	reftarget.FaultAnyVersion:            "SCIM-HTTP-005",
 	reftarget.FaultRestatedIDRejected:    "SCIM-OKTA-007",
 	reftarget.FaultPutRejectsReadOnly:    "SCIM-OKTA-003",
 	reftarget.FaultPathKeysIgnored:       "SCIM-ENTRA-010",

@@ -63,6 +63,10 @@ const (
 	FaultFilterCacheStale      Fault = "filter-cache-stale"
 	FaultProjectionIgnored     Fault = "projection-ignored"
 	FaultInactiveHidden        Fault = "inactive-hidden"
+	// FaultDefaultNotStored: the default of active is only rendered.
+	FaultDefaultNotStored Fault = "default-not-stored"
+	// FaultAnyVersion: /scim/v1/…, /scim/v99/… are served as /scim/v2/….
+	FaultAnyVersion            Fault = "any-version"
 	FaultRestatedIDRejected    Fault = "restated-id-rejected"
 	FaultPutRejectsReadOnly    Fault = "put-rejects-readonly"
 	FaultPathKeysIgnored       Fault = "path-keys-ignored"
@@ -177,6 +181,8 @@ var faultInfos = []FaultInfo{
 	{FaultFilterCacheStale, "list results are cached per query and not invalidated by PUT or PATCH"},
 	{FaultProjectionIgnored, "attributes and excludedAttributes are ignored"},
 	{FaultInactiveHidden, "users with active=false are left out of list and filter results"},
+	{FaultAnyVersion, "any protocol version in the path (/scim/v1/, /scim/v99/) is served as version 2"},
+	{FaultDefaultNotStored, "a user created without active is shown as active=true, but the default is not stored, so filters on active miss it"},
 	{FaultRestatedIDRejected, "a PATCH value object that restates the resource's own id is refused with 400 mutability"},
 	{FaultPutRejectsReadOnly, "PUT bodies carrying readOnly attributes (id, groups, meta) are refused with 400 mutability"},
 	{FaultPathKeysIgnored, "in add/replace without a path, value keys that are attribute paths (name.givenName, URN:attr, filters) are ignored"},

@@ -3,6 +3,7 @@ package reftarget
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -352,6 +353,17 @@ var faultProbes = map[Fault]func(c *client) bool{
 	FaultPatchAddNoValue: func(c *client) bool {
 		id := c.createUser(user("novalue"))
 		return c.do("PATCH", "/Users/"+id, patchBody(op("add", "nickName", nil))).code == http.StatusBadRequest
+	},
+	FaultDefaultNotStored: func(c *client) bool {
+		c.createUser(user("defaulted"))
+		return len(c.do("GET", "/Users?filter="+url.QueryEscape(`userName eq "defaulted" and active eq true`), nil).resources()) == 1
+	},
+	FaultAnyVersion: func(c *client) bool {
+		req := httptest.NewRequest("GET", "http://reftarget.test/scim/v99/ServiceProviderConfig", nil)
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		rec := httptest.NewRecorder()
+		c.s.ServeHTTP(rec, req)
+		return rec.Code == http.StatusNotFound
 	},
 	FaultInactiveHidden: func(c *client) bool {
 		c.createUser(user("sleeper", "active", false))

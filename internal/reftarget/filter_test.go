@@ -74,9 +74,9 @@ func TestFilters(t *testing.T) {
 		{`emails [type eq "work"]`, []string{"bjensen", "jsmith"}},
 		{`emails.primary eq true`, []string{"bjensen"}},
 		{`emails pr`, []string{"bjensen", "jsmith", "O'Malley"}},
-		{`active eq true`, []string{"bjensen", "zoë"}},
+		{`active eq true`, []string{"bjensen", "zoë", "O'Malley"}}, // O'Malley: active by default
 		{`active eq false`, []string{"jsmith"}},
-		{`active ne true`, []string{"jsmith", "O'Malley"}},
+		{`active ne true`, []string{"jsmith"}},
 		{`externalId eq "BJ-1"`, []string{"bjensen"}},
 		{`externalId eq "bj-1"`, nil}, // externalId is caseExact
 		{`urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber eq "1"`, []string{"bjensen"}},

@@ -3,6 +3,7 @@ package reftarget
 import (
 	"encoding/json"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -469,6 +470,9 @@ func (s *Server) output(rt *resourceType, v map[string]any, p projection, single
 		out["members"] = v["members"]
 	}
 	if rt == rtUser {
+		if _, ok := out["active"]; !ok && s.has(FaultDefaultNotStored) && (len(p.attrs) == 0 || slices.ContainsFunc(p.attrs, func(a string) bool { return strings.EqualFold(a, "active") })) {
+			out["active"] = true
+		}
 		if s.has(FaultUndeclaredAttribute) {
 			out["internalScore"] = 7
 		}

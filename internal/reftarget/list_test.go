@@ -88,7 +88,7 @@ func TestSorting(t *testing.T) {
 		{"sortBy=meta.created&sortOrder=descending", []string{"dave", "bob", "Alice", "carol"}},
 		{"sortBy=meta.lastModified", []string{"carol", "Alice", "bob", "dave"}},
 		{"sortBy=urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber", []string{"bob", "carol", "Alice", "dave"}},
-		{"sortBy=active", []string{"dave", "bob", "carol", "Alice"}},
+		{"sortBy=active", []string{"dave", "carol", "Alice", "bob"}}, // carol and Alice: active by default
 		{"sortBy=nosuch", []string{"carol", "Alice", "bob", "dave"}},
 		{"sortBy=userName&count=2&startIndex=2", []string{"bob", "carol"}},
 		{"sortOrder=descending", []string{"carol", "Alice", "bob", "dave"}},
@@ -155,7 +155,7 @@ func TestProjection(t *testing.T) {
 			assert.ElementsMatch(t, []string{"schemas", "id"}, keys(u))
 		}},
 		{"excludedAttributes=emails,name.familyName,meta,id,schemas", func(t *testing.T, u map[string]any) {
-			assert.ElementsMatch(t, []string{"schemas", "id", "userName", "displayName", "name", "groups", uriEnterprise}, keys(u))
+			assert.ElementsMatch(t, []string{"schemas", "id", "userName", "displayName", "name", "groups", "active", uriEnterprise}, keys(u))
 			assert.Equal(t, map[string]any{"givenName": "G"}, u["name"])
 		}},
 		{"excludedAttributes=emails.type", func(t *testing.T, u map[string]any) {

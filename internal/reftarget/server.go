@@ -13,6 +13,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,6 +22,9 @@ import (
 
 // BasePath is the path under which the server answers SCIM requests.
 const BasePath = "/scim/v2"
+
+// anyVersion matches the base path with any version (FaultAnyVersion).
+var anyVersion = regexp.MustCompile(`^/scim/v[0-9]+`)
 
 // maxBodyBytes bounds request bodies other than Bulk.
 const maxBodyBytes = 8 << 20
@@ -151,6 +155,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.Body = io.NopCloser(bytes.NewReader(b))
 	}
 	path := r.URL.Path
+	if s.has(FaultAnyVersion) {
+		path = anyVersion.ReplaceAllString(path, BasePath)
+	}
 	if path == SPPath || strings.HasPrefix(path, SPPath+"/") {
 		s.serveSP(w, r)
 		return

@@ -445,6 +445,11 @@ func (s *Server) prepareCreate(rt *resourceType, body map[string]any, skip func(
 	if err := checkRequired(rt, data, skip); err != nil {
 		return nil, err
 	}
+	if _, ok := data["active"]; rt == rtUser && !ok && !s.has(FaultDefaultNotStored) {
+		// A user created without "active" is active (a default, which
+		// filters must then see: RFC 7644 §3.4.2.2).
+		data["active"] = true
+	}
 	return data, nil
 }
 

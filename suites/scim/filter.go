@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -451,6 +452,63 @@ var filterChecks = []suites.Check{
 			c.done(t)
 		},
 	},
+	{
+		ID: "SCIM-FILTER-017", Title: "Filters on an attribute the server defaulted use the value it returned",
+		Spec:  "RFC 7644 §3.4.2.2",
+		Rule:  `When applying a comparison (e.g., "eq") or presence filter (e.g., "pr") to a defaulted attribute, the service provider SHALL use the value that was returned to the client that last created or modified the attribute. [A user is created without the writable attributes the target then shows anyway (active, userType, locale…); "<attr> eq <returned value>" and "<attr> pr" must find it.]`,
+		Level: suites.Must, Kind: suites.Example, Requires: filterRequires,
+		Labels: []string{"area:filter", "tier:extended"}, Covers: []string{"S90"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			c := filterMake(t, "pc-f", Obj{"userName": "defaulted"})
+			attrs := filterDefaulted(e, c.users[0])
+			if len(attrs) == 0 {
+				t.Skipf("not applicable: the target defaulted no writable string or boolean attribute of a user created with userName alone (it returned %s)", compact(c.users[0]))
+			}
+			c.lenient = true
+			for _, a := range attrs {
+				v := c.users[0].Get(a)
+				lit := filterLit(fmt.Sprint(v))
+				if b, ok := v.(bool); ok {
+					lit = strconv.FormatBool(b)
+				}
+				t.Logf("the target defaulted %s to %s", a, compact(v))
+				c.expect(t, c.where(a+" eq "+lit), c.users)
+				c.expect(t, c.where(a+" pr"), c.users)
+			}
+			c.done(t)
+		},
+	},
+}
+
+// filterDefaulted lists the top-level, single-valued, writable string and
+// boolean attributes of the User schema that u (created with userName
+// alone) carries although the request did not send them: values the
+// target defaulted.
+func filterDefaulted(e *Env, u Obj) []string {
+	sch := e.Disc.Schema(URNUser)
+	if sch == nil {
+		return nil
+	}
+	var out []string
+	for _, a := range sch.Attributes {
+		switch {
+		case a.MultiValued, a.Mutability != "readWrite" && a.Mutability != "immutable" && a.Mutability != "",
+			strings.EqualFold(a.Name, "userName"), strings.EqualFold(a.Name, "password"):
+			continue
+		}
+		switch v := u.Get(a.Name).(type) {
+		case bool:
+			if strings.EqualFold(a.Type, "boolean") {
+				out = append(out, a.Name)
+			}
+		case string:
+			if strings.EqualFold(a.Type, "string") && v != "" {
+				out = append(out, a.Name)
+			}
+		}
+	}
+	return out
 }
 
 // filterMaxUsers is the most users a filter check creates.

@@ -142,14 +142,18 @@ func (m *fuzzModel) pool() map[string][]string {
 // effective is what filters see of a user: the model's attributes, plus
 // the server's value of an attribute it may default that the model leaves
 // unassigned.
-func (u *fuzzUser) effective() Obj {
+func (u *fuzzUser) effective() Obj { return fuzzWithDefaults(u.want, u.seen) }
+
+// fuzzWithDefaults is want plus seen's value of each attribute a server
+// may default that want leaves unassigned.
+func fuzzWithDefaults(want, seen Obj) Obj {
 	eff := Obj{}
-	for k, v := range u.want {
+	for k, v := range want {
 		eff[k] = v
 	}
 	for _, a := range fuzzMayDefault {
-		if !eff.Has(a) && u.seen.Has(a) {
-			eff[a] = u.seen.Get(a)
+		if !eff.Has(a) && seen.Has(a) {
+			eff[a] = seen.Get(a)
 		}
 	}
 	return eff

@@ -2,6 +2,8 @@ package scim
 
 import (
 	"net/http"
+	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/provcheck/provcheck/suites"
@@ -120,6 +122,58 @@ var transportChecks = []suites.Check{
 			}
 		},
 	},
+	{
+		ID: "SCIM-HTTP-005", Title: "An unsupported protocol version in the path is refused, not served as another version",
+		Spec:  "RFC 7644 §3.13",
+		Rule:  `If specified, the version identifier MUST appear in the URL path immediately preceding the resource endpoint [...]. When specified, service providers MUST perform the operation using the desired version or reject the request. [The base URL's version segment ("/v2") is replaced by "/v99", which no SCIM version has; a read of /ServiceProviderConfig there must be refused (any 4xx or 5xx, or a redirect elsewhere), not answered with a SCIM document.]`,
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapUsers},
+		Labels: []string{"area:transport", "tier:extended"}, Covers: []string{"S20"},
+		Run: func(t *suites.T) {
+			e := Session(t)
+			other := httpOtherVersion(e.Client.BaseURL())
+			if other == "" {
+				t.Skipf("not applicable: the base URL %s names no protocol version (such as /v2) to replace", e.Client.BaseURL())
+			}
+			r := do(t, target.Request{Path: other + "/ServiceProviderConfig"})
+			if r.Status < 200 || r.Status >= 300 {
+				t.Logf("%s: the unsupported version is refused", line(r))
+				return
+			}
+			if !strings.Contains(r.URL, "/v99/") {
+				t.Logf("%s: redirected away from the unsupported version", line(r))
+				return
+			}
+			o, err := r.Object()
+			if err != nil || !hasString(Obj(o).Strs("schemas"), URNSPC) {
+				t.Logf("%s: not a SCIM ServiceProviderConfig, so not the operation served under another version", line(r))
+				return
+			}
+			t.Errorf("%s: the target served its ServiceProviderConfig under the unsupported version v99 (the base URL is %s); it must perform the operation in the version asked for or refuse it", line(r), e.Client.BaseURL())
+		},
+	},
+}
+
+// httpVersionSegment matches a protocol version path segment ("v2").
+var httpVersionSegment = regexp.MustCompile(`(?i)^v[0-9]+$`)
+
+// httpOtherVersion returns base with its last path segment, when it names
+// a protocol version ("/scim/v2"), replaced by an unsupported one ("v99"),
+// or "" otherwise. Only the last segment counts: RFC 7644 §3.13 puts the
+// version immediately before the resource endpoint, and a "v1" further up
+// the path belongs to the application.
+func httpOtherVersion(base string) string {
+	u, err := url.Parse(base)
+	if err != nil {
+		return ""
+	}
+	segs := strings.Split(strings.TrimRight(u.Path, "/"), "/")
+	if last := len(segs) - 1; last > 0 && httpVersionSegment.MatchString(segs[last]) {
+		segs[last] = "v99"
+		u.Path = strings.Join(segs, "/")
+		u.RawPath = ""
+		return u.String()
+	}
+	return ""
 }
 
 // mediaTypeRoundTrip creates a user and lists users with Accept and

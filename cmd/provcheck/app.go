@@ -549,6 +549,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if res.AccountsLeft != "" {
+		fmt.Fprintf(stderr, "provcheck run: the SP kept accounts that SAML logins created; without --scim-url provcheck cannot delete them: remove the accounts listed in %s\n", res.AccountsLeft)
+	}
 	if res.Interrupted {
 		fmt.Fprintf(stderr, "provcheck run: interrupted; what the run created was cleaned up (ledger: %s)\n", res.Ledger)
 		return exitFailed

@@ -14,6 +14,7 @@ import (
 func Checks() []suites.Check {
 	out := append(append([]suites.Check(nil), jitChecks...), jitMoreChecks...)
 	out = append(out, jitRoleChecks...)
+	out = append(out, linkChecks...)
 	return append(append(out, coexistenceChecks...), coexistMoreChecks...)
 }
 

@@ -175,6 +175,9 @@ func (e *Env) accounts(t *suites.T, people ...Person) Accounts {
 		}
 		return nil
 	}
+	if e.acctListing() != nil {
+		acctNoteOnce(t, acctSCIMFirstNote)
+	}
 	out := Accounts{}
 	for _, f := range filtersFor(people) {
 		resp, err := e.SCIM.Do(t.Context(), target.Request{Path: "/Users", Query: url.Values{"filter": {f}, "count": {"100"}}}, t)

@@ -61,6 +61,17 @@ const acctMaxPages = 100
 // listing.
 const acctOracleNote = "oracle: Δu is measured by the accounts listing (--sp-accounts-url), filtered to the check's identities; there is no SCIM client"
 
+// acctSCIMFirstNote is logged once per check that measures Δu with SCIM
+// although the contract also has the accounts listing.
+const acctSCIMFirstNote = "oracle: Δu is measured by SCIM (--scim-url); the accounts listing (--sp-accounts-url) is used only without SCIM"
+
+// acctNoteOnce logs note unless the check has logged it already.
+func acctNoteOnce(t *suites.T, note string) {
+	if !slices.Contains(t.Logs(), note) {
+		t.Logf("%s", note)
+	}
+}
+
 // acctHasOracle reports whether the run can count accounts: through SCIM,
 // or through the accounts listing.
 func (e *Env) acctHasOracle() bool {
@@ -79,9 +90,7 @@ func (e *Env) acctListing() *AcctListing {
 // acctAccounts is Env.accounts through the listing: every listed account
 // that carries one of the people's identifiers.
 func (e *Env) acctAccounts(t *suites.T, people []Person) Accounts {
-	if !slices.Contains(t.Logs(), acctOracleNote) {
-		t.Logf("%s", acctOracleNote)
-	}
+	acctNoteOnce(t, acctOracleNote)
 	out := Accounts{}
 	for _, a := range e.acctFetch(t) {
 		if acctBelongs(a, people) {

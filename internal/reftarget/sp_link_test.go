@@ -16,6 +16,20 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The probe of the linking fault joins faultProbes: an unsolicited
+// response posted in a signed-in browser does not link its identity to
+// the session's account.
+func init() {
+	faultProbes[FaultLinkUnsolicited] = func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		a, _ := login(c.t, c.s, "p-link-a")
+		owner := a.whoamiID()
+		linkPost(a, signedResponse(c.t, assertion{nameID: "p-link-n2"}))
+		later, _ := login(c.t, c.s, "p-link-n2")
+		return owner != "" && later.whoamiID() != "" && later.whoamiID() != owner
+	}
+}
+
 // linkStart asks the link URL in b (with b's session) and returns the
 // status and, on a redirect, the AuthnRequest ID; b keeps its cookie.
 func linkStart(t *testing.T, b *browser) (int, string) {

@@ -43,6 +43,13 @@ func linkStart(t *testing.T, b *browser) (int, string) {
 	if rec.Code != http.StatusFound {
 		return rec.Code, ""
 	}
+	return rec.Code, linkRequestOf(t, b, rec)
+}
+
+// linkRequestOf reads the AuthnRequest ID of a redirect to the IdP (of
+// /login or /link); b keeps the cookie that binds the request to it.
+func linkRequestOf(t *testing.T, b *browser, rec *httptest.ResponseRecorder) string {
+	t.Helper()
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == SecAuthnRequestCookie {
 			b.authn = c.Value
@@ -50,13 +57,14 @@ func linkStart(t *testing.T, b *browser) (int, string) {
 	}
 	loc, err := url.Parse(rec.Header().Get("Location"))
 	require.NoError(t, err)
+	assert.Equal(t, "idp.test", loc.Host)
 	raw, err := base64.StdEncoding.DecodeString(loc.Query().Get("SAMLRequest"))
 	require.NoError(t, err)
 	xml, err := io.ReadAll(flate.NewReader(bytes.NewReader(raw)))
 	require.NoError(t, err)
 	m := samlRequestID.FindSubmatch(xml)
 	require.NotNil(t, m, "AuthnRequest: %s", xml)
-	return rec.Code, string(m[1])
+	return string(m[1])
 }
 
 // linkPost posts a response in b with its session and AuthnRequest

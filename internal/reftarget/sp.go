@@ -32,7 +32,7 @@ import (
 //   - GET  /saml/link: with a session, starts linking another IdP identity
 //     to the session's account (sp_link.go); 401 without a session;
 //   - GET  /saml/accounts: the accounts listing, behind the admin bearer
-//     token (sp_acct.go).
+//     token (sp_accounts.go).
 const SPPath = "/saml"
 
 // SessionCookie is the name of the reference SP's session cookie.

@@ -672,8 +672,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer ref.Close()
 	fmt.Fprintf(stdout, "reference SCIM target listening\n  url:   %s\n  token: %s\n", ref.URL, ref.Token)
-	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n",
-		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL)
+	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n  link:     %s\n  accounts: %s (the SCIM token)\n",
+		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL, ref.SP.LinkURL, ref.SP.AccountsURL)
 	if idpCert == "" {
 		fmt.Fprintln(stdout, "  (trusts no IdP: give --idp-cert and --idp-entity-id to log in)")
 	}

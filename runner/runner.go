@@ -47,6 +47,8 @@ type SAMLConfig struct {
 	// Attrs are the attribute names the SP maps; zero means
 	// saml.DefaultAttributes.
 	Attrs saml.Attributes
+	// Accounts is the accounts-listing oracle (--sp-accounts-url), or nil.
+	Accounts *AcctOracle
 }
 
 // Envs are the sessions of one run's suites: SCIM checks get the SCIM
@@ -77,6 +79,11 @@ func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
 		e.SAML.SP, e.SAML.Policy, e.SAML.IdP, e.SAML.Attrs = sc.SP, sc.Policy, sc.IdP, sc.Attrs
 		e.SAML.SecondIdP = sc.SecondIdP
 		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
+		e.SAML.Leftovers = &saml.AcctLeftovers{}
+		if sc.Accounts != nil && sc.Accounts.Listing.Client != nil {
+			l := sc.Accounts.Listing
+			e.SAML.Listing = &l
+		}
 	}
 	return e
 }
@@ -166,6 +173,9 @@ type Outcome struct {
 	Interrupted bool
 	// Baseline says how the run met Config.Baseline; nil without one.
 	Baseline *BaselineOutcome
+	// AccountsLeft is the file listing the accounts SAML logins created
+	// that provcheck could not delete (no SCIM client), "" when none.
+	AccountsLeft string
 }
 
 // Failing counts the failures and errors of the run that no baseline
@@ -301,6 +311,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	defer transcript.Close()
 
 	tc := cfg.Target
+	if cfg.SAML != nil && cfg.SAML.Accounts != nil && cfg.SAML.Accounts.Token != "" {
+		tc.Redact = append(slices.Clone(tc.Redact), cfg.SAML.Accounts.Token)
+	}
 	tc.RunID = runID
 	tc.Ledger = ledger
 	tc.Transcript = transcript
@@ -312,6 +325,20 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, err
 	}
 
+	if cfg.SAML != nil && cfg.SAML.Accounts != nil {
+		l, err := acctListing(tc, cfg.SAML)
+		if err != nil {
+			return out, err
+		}
+		sc := *cfg.SAML
+		sc.Accounts = nil
+		if l != nil {
+			acct := *cfg.SAML.Accounts
+			acct.Listing = *l
+			sc.Accounts = &acct
+		}
+		cfg.SAML = &sc
+	}
 	started := now()
 	var envs Envs
 	if samlOnly {
@@ -348,6 +375,10 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	defer cancel()
 	rep, cerr := client.Cleanup(cctx)
 	out.Cleanup = rep
+	var lerr error
+	if envs.SAML != nil {
+		out.AccountsLeft, lerr = acctWriteLeftovers(cfg.OutDir, runID, envs.SAML.Leftovers.List())
+	}
 
 	out.Report = suites.Report{
 		Run: suites.RunInfo{
@@ -366,6 +397,9 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	out.Paths = paths
 	if werr != nil {
 		return out, fmt.Errorf("write reports: %w", werr)
+	}
+	if lerr != nil {
+		return out, lerr
 	}
 	if cerr != nil {
 		return out, fmt.Errorf("clean-up left resources behind (run 'provcheck cleanup --ledger %s'): %w", ledgerPath, cerr)

@@ -21,6 +21,7 @@ var jitCaughtBy = map[reftarget.Fault]string{
 	reftarget.FaultJITSCIMPostDuplicates:    "SAML-SCIM-007",
 	reftarget.FaultJITUnmappedRole:          "SAML-JIT-022",
 	reftarget.FaultJITRoleNeverRemoved:      "SAML-JIT-023",
+	reftarget.FaultLinkUnsolicited:          "SAML-JIT-024",
 }
 
 func init() {

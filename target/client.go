@@ -94,6 +94,10 @@ type Config struct {
 	TranscriptLimit int64
 	// UserAgent is the User-Agent header; default "provcheck".
 	UserAgent string
+	// Redact are further secrets of the run (the token of another
+	// endpoint of the application) that are never sent by this client
+	// but redacted in its evidence and transcript like its own.
+	Redact []string
 }
 
 // Client is the HTTP client every suite uses to talk to the target. It adds
@@ -216,6 +220,7 @@ func New(cfg Config) (*Client, error) {
 		c.tr = &transcript{w: cfg.Transcript, limit: cfg.TranscriptLimit}
 	}
 
+	c.red.add(cfg.Redact...)
 	// Authentication: at most one scheme, plus extra headers.
 	n := 0
 	if cfg.BearerToken != "" {

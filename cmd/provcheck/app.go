@@ -556,6 +556,9 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return exitUsage
 		}
 	}
+	if res.AccountsLeft != "" {
+		fmt.Fprintf(stderr, "provcheck run: the SP kept accounts that SAML logins created; without --scim-url provcheck cannot delete them: remove the accounts listed in %s\n", res.AccountsLeft)
+	}
 	if res.Interrupted {
 		fmt.Fprintf(stderr, "provcheck run: interrupted; what the run created was cleaned up (ledger: %s)\n", res.Ledger)
 		return exitFailed
@@ -676,8 +679,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer ref.Close()
 	fmt.Fprintf(stdout, "reference SCIM target listening\n  url:   %s\n  token: %s\n", ref.URL, ref.Token)
-	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n",
-		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL)
+	fmt.Fprintf(stdout, "reference SAML SP\n  metadata: %s\n  acs:      %s\n  login:    %s\n  whoami:   %s\n  link:     %s\n  accounts: %s (the SCIM token)\n",
+		ref.SP.MetadataURL, ref.SP.ACSURL, ref.SP.LoginURL, ref.SP.WhoamiURL, ref.SP.LinkURL, ref.SP.AccountsURL)
 	if idpCert == "" {
 		fmt.Fprintln(stdout, "  (trusts no IdP: give --idp-cert and --idp-entity-id to log in)")
 	}

@@ -29,6 +29,7 @@ type samlFlags struct {
 	attrEmail, attrGiven, attrSurname   string
 	idpKey, idpCert, idpEntityID        string
 	idp2Key, idp2Cert, idp2EntityID     string
+	acctLink                            acctLinkFlags
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -60,13 +61,14 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.idp2Key, "idp2-key", "", "PEM private key (RSA) of a second mock IdP the SP also trusts (optional; the same NameID from two IdPs, catalogue J07)")
 	fs.StringVar(&sf.idp2Cert, "idp2-cert", "", "PEM certificate of the second mock IdP the SP trusts")
 	fs.StringVar(&sf.idp2EntityID, "idp2-entity-id", "", "entity ID (Issuer) of the second mock IdP the SP trusts")
+	sf.acctLink.bind(fs)
 }
 
 // given reports whether any SP or IdP setting was given.
 func (sf *samlFlags) given() bool {
 	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
 		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != "" ||
-		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != ""
+		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != "" || sf.acctLink.given()
 }
 
 // policy checks --sp-jit, --sp-sync and the other declared policy flags.
@@ -183,12 +185,16 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 			return nil, fmt.Errorf("second IdP: %w", err)
 		}
 	}
-	return &runner.SAMLConfig{
+	sc := &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
 			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email, WhoamiGroups: strings.TrimSpace(sf.whoamiGroups)},
 		Policy: pol, IdP: id, SecondIdP: second,
 		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
-	}, nil
+	}
+	if err := sf.acctLink.apply(sc); err != nil {
+		return nil, err
+	}
+	return sc, nil
 }
 
 // fetchSPMetadata reads the SP's entity ID and ACS URL from its metadata.
@@ -236,7 +242,8 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	return &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL,
-			WhoamiGroups: runner.ReferenceWhoamiGroups},
+			WhoamiGroups: runner.ReferenceWhoamiGroups, LinkURL: ref.SP.LinkURL},
+		Accounts:  runner.ReferenceAccounts(ref),
 		Policy:    runner.ReferencePolicy(pol),
 		IdP:       id,
 		SecondIdP: second,

@@ -28,7 +28,11 @@ import (
 //     binding) to the trusted IdP's SSO URL with an AuthnRequest whose ID the
 //     ACS then accepts once as InResponseTo;
 //   - GET  /saml/whoami: JSON of the session's account (id, userName, email,
-//     externalId, active); 401 without a session.
+//     externalId, active); 401 without a session;
+//   - GET  /saml/link: with a session, starts linking another IdP identity
+//     to the session's account (sp_link.go); 401 without a session;
+//   - GET  /saml/accounts: the accounts listing, behind the admin bearer
+//     token (sp_accounts.go).
 const SPPath = "/saml"
 
 // SessionCookie is the name of the reference SP's session cookie.
@@ -120,6 +124,9 @@ type spState struct {
 	roles map[string][]string
 	// others are further trusted IdPs (TrustSecondIdP).
 	others []TrustedIdP
+	// linkReqs are the link flows in progress by AuthnRequest ID
+	// (sp_link.go).
+	linkReqs map[string]linkRequest
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -177,6 +184,10 @@ func (s *Server) serveSP(w http.ResponseWriter, r *http.Request) {
 		s.spOnly(w, r, http.MethodGet, s.serveSPLogin)
 	case "/whoami":
 		s.spOnly(w, r, http.MethodGet, s.serveWhoami)
+	case "/link":
+		s.spOnly(w, r, http.MethodGet, s.serveLink)
+	case "/accounts":
+		s.spOnly(w, r, http.MethodGet, s.serveAcctListing)
 	default:
 		http.Error(w, "no SP endpoint at "+r.URL.Path, http.StatusNotFound)
 	}
@@ -233,6 +244,13 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 // serveSPLogin starts an SP-initiated login: it remembers the AuthnRequest
 // ID for InResponseTo and redirects to the IdP (HTTP-Redirect binding).
 func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
+	s.linkStartRequest(w, r, nil)
+}
+
+// linkStartRequest sends the browser to the IdP with a new AuthnRequest
+// whose ID the ACS then accepts once as InResponseTo; remember, if set,
+// also records the ID (with s.sp.mu held), for a link flow.
+func (s *Server) linkStartRequest(w http.ResponseWriter, r *http.Request, remember func(id string)) {
 	now := s.now()
 	p, _, err := s.provider(r, now, "")
 	if err == nil && p.IdentityProviderSSOURL == "" {
@@ -260,6 +278,9 @@ func (s *Server) serveSPLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.sp.pending[id] = now.Add(pendingLifetime)
+	if remember != nil {
+		remember(id)
+	}
 	s.sp.mu.Unlock()
 	secBindRequest(w, r, id)
 	http.Redirect(w, r, loc, http.StatusFound)
@@ -396,7 +417,11 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if a.Issuer != nil {
 		issuer = a.Issuer.Value
 	}
-	return s.findOrCreate(r, linkKey{issuer: issuer, nameID: jitNameID(nid)}, at, pol)
+	key := linkKey{issuer: issuer, nameID: jitNameID(nid)}
+	if userID, lerr, ok := s.linkConsume(r, resp.InResponseTo, key); ok {
+		return userID, lerr
+	}
+	return s.findOrCreate(r, key, at, pol)
 }
 
 // checkConditions checks the Conditions window with skew and every
@@ -678,6 +703,8 @@ type SPEndpoints struct {
 	ACSURL      string
 	LoginURL    string
 	WhoamiURL   string
+	LinkURL     string
+	AccountsURL string
 }
 
 // spEndpoints returns the SP's URLs on the server at root (scheme and host).
@@ -687,6 +714,8 @@ func spEndpoints(root, entityID string) SPEndpoints {
 		ACSURL:      root + SPPath + "/acs",
 		LoginURL:    root + SPPath + "/login",
 		WhoamiURL:   root + SPPath + "/whoami",
+		LinkURL:     root + SPPath + "/link",
+		AccountsURL: root + SPPath + "/accounts",
 	}
 	e.EntityID = entityID
 	if e.EntityID == "" {

@@ -1,13 +1,8 @@
 package reftarget
 
 import (
-	"bytes"
-	"compress/flate"
-	"encoding/base64"
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"sync"
 	"testing"
@@ -165,21 +160,7 @@ func spLogin(t *testing.T, b *browser) string {
 	rec := httptest.NewRecorder()
 	b.s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testHost+SPPath+"/login", nil))
 	require.Equal(t, http.StatusFound, rec.Code)
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == SecAuthnRequestCookie {
-			b.authn = c.Value
-		}
-	}
-	loc, err := url.Parse(rec.Header().Get("Location"))
-	require.NoError(t, err)
-	assert.Equal(t, "idp.test", loc.Host)
-	raw, err := base64.StdEncoding.DecodeString(loc.Query().Get("SAMLRequest"))
-	require.NoError(t, err)
-	xml, err := io.ReadAll(flate.NewReader(bytes.NewReader(raw)))
-	require.NoError(t, err)
-	m := samlRequestID.FindSubmatch(xml)
-	require.NotNil(t, m, "AuthnRequest: %s", xml)
-	return string(m[1])
+	return linkRequestOf(t, b, rec)
 }
 
 func TestSPInitiated(t *testing.T) {

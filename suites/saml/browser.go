@@ -214,7 +214,13 @@ type prepared struct {
 // prepare does everything of a login before the POST to the ACS, so that
 // concurrent logins can be released at once.
 func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
-	b := newBrowser(t, e)
+	return e.linkPrepareIn(newBrowser(t, e), p, opts...)
+}
+
+// linkPrepareIn is prepare in the browser b, whose cookies (a session, for
+// the link cases) the login carries.
+func (e *Env) linkPrepareIn(b *browser, p Person, opts ...jitLogin) *prepared {
+	t := b.t
 	now := e.now()
 	idp := e.IdP
 	for _, o := range opts {
@@ -288,29 +294,38 @@ func (pl *prepared) send() *Login {
 // the AuthnRequest the SP sends to the IdP, by the HTTP-Redirect binding
 // (a redirect off the SP's hosts) or the HTTP-POST binding (a form).
 func (b *browser) authnRequest() *mockidp.AuthnRequest {
-	a := b.follow(b.do(http.MethodGet, b.env.SP.LoginURL, nil, ""))
+	req, err := b.linkAuthnRequestAt(b.env.SP.LoginURL)
+	if err != nil {
+		b.t.Abort(fmt.Errorf("INDETERMINATE: %w", err))
+	}
+	return req
+}
+
+// linkAuthnRequestAt is authnRequest at another URL of the SP (the link
+// URL), with an error when the answer carries no AuthnRequest.
+func (b *browser) linkAuthnRequestAt(start string) (*mockidp.AuthnRequest, error) {
+	a := b.follow(b.do(http.MethodGet, start, nil, ""))
 	if isRedirect(a.status) {
 		loc, err := a.url.Parse(a.header.Get("Location"))
 		if err != nil {
-			b.t.Abort(fmt.Errorf("INDETERMINATE: the login URL redirected to %q, not a URL", a.header.Get("Location")))
+			return nil, fmt.Errorf("%s redirected to %q, not a URL", start, a.header.Get("Location"))
 		}
 		req, err := mockidp.ParseAuthnRequestRedirect(loc.String())
 		if err != nil {
-			b.t.Abort(fmt.Errorf("INDETERMINATE: the login URL %s redirected to %s without a readable AuthnRequest: %w", b.env.SP.LoginURL, loc.Redacted(), err))
+			return nil, fmt.Errorf("%s redirected to %s without a readable AuthnRequest: %w", start, loc.Redacted(), err)
 		}
-		return req
+		return req, nil
 	}
 	if a.status == http.StatusOK {
 		if form := postBindingForm(a.body); form != nil {
 			req, err := mockidp.ParseAuthnRequestPost(form)
-			if err == nil {
-				return req
+			if err != nil {
+				return nil, fmt.Errorf("the SAMLRequest form of %s is unreadable: %w", start, err)
 			}
-			b.t.Abort(fmt.Errorf("INDETERMINATE: the login page's SAMLRequest form is unreadable: %w", err))
+			return req, nil
 		}
 	}
-	b.t.Abort(fmt.Errorf("INDETERMINATE: GET %s answered %d without an AuthnRequest (expected a redirect to the IdP or an HTTP-POST form)", b.env.SP.LoginURL, a.status))
-	return nil
+	return nil, fmt.Errorf("GET %s answered %d without an AuthnRequest (expected a redirect to the IdP or an HTTP-POST form)", start, a.status)
 }
 
 // indentXML returns an indented copy of a document for evidence (the

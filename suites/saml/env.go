@@ -46,6 +46,12 @@ type SP struct {
 	// to the list of the session's group or role names (the roles
 	// oracle of catalogue J16, J17); "" means the SP shows none.
 	WhoamiGroups string
+	// LinkURL, if set, starts linking another IdP identity to the account
+	// of the session (catalogue J26): with a logged-in session it answers
+	// with an AuthnRequest, as LoginURL does; the response to it links the
+	// asserted identity to that account. Its presence declares that the
+	// SP supports linking.
+	LinkURL string
 }
 
 // Policy is what the SP declares about JIT provisioning; the
@@ -125,6 +131,12 @@ type Env struct {
 	// and reads accounts and deletes (after adopting them into the ledger)
 	// those the checks' logins created.
 	SCIM *target.Client
+	// Listing is the accounts-listing oracle (--sp-accounts-url), or nil.
+	// Without SCIM it counts the accounts (Δu); it deletes nothing.
+	Listing *AcctListing
+	// Leftovers, if set, collects the accounts that logins created and
+	// provcheck could not delete (no SCIM client), for the operator.
+	Leftovers *AcctLeftovers
 	// Transcript, if set, receives the exchanges with the SP in the run's
 	// transcript (redacted), besides the check's evidence.
 	Transcript *target.Client
@@ -213,7 +225,7 @@ func (e *Env) spInfo() mockidp.SPInfo {
 // and attack payloads go nowhere else, and redirects elsewhere are not
 // followed.
 func (e *Env) allowedOrigin(u *url.URL) bool {
-	for _, s := range []string{e.SP.ACSURL, e.SP.LoginURL, e.SP.WhoamiURL} {
+	for _, s := range []string{e.SP.ACSURL, e.SP.LoginURL, e.SP.WhoamiURL, e.SP.LinkURL} {
 		if s == "" {
 			continue
 		}

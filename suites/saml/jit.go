@@ -14,6 +14,7 @@ import (
 func Checks() []suites.Check {
 	out := append(append([]suites.Check(nil), jitChecks...), jitMoreChecks...)
 	out = append(out, jitRoleChecks...)
+	out = append(out, linkChecks...)
 	return append(append(out, coexistenceChecks...), coexistMoreChecks...)
 }
 
@@ -57,11 +58,12 @@ func observedEmail(p *Principal, as Accounts) string {
 }
 
 // victimUntouched fails the check when the victim V's account, as the SCIM
-// oracle saw it in before, changed or disappeared (V must be untouched).
-// Without the oracle, or when it did not see V, there is nothing to judge.
+// oracle (or the accounts listing) saw it in before, changed or
+// disappeared (V must be untouched). Without an oracle, or when it did not
+// see V, there is nothing to judge.
 func (e *Env) victimUntouched(t *suites.T, before Accounts, victimID string) {
 	vBefore, ok := before[victimID]
-	if !ok || e.SCIM == nil {
+	if !ok || !e.acctHasOracle() {
 		return
 	}
 	vAfter, ok := e.account(t, victimID)

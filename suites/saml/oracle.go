@@ -163,12 +163,20 @@ func (as Accounts) added(after Accounts) Accounts {
 
 // accounts asks the SCIM oracle for every user that carries one of the
 // people's identifiers: externalId or userName equal to a NameID, userName
-// or an email value equal to an email. It returns nil without a SCIM
-// client. A filter the target refuses with 400 is left out (logged); any
-// other failure aborts the check as INDETERMINATE.
+// or an email value equal to an email. Without a SCIM client the accounts
+// listing (Env.Listing) answers, filtered client-side to the same
+// identifiers; without either it returns nil. A filter the target refuses
+// with 400 is left out (logged); any other failure aborts the check as
+// INDETERMINATE.
 func (e *Env) accounts(t *suites.T, people ...Person) Accounts {
 	if e.SCIM == nil {
+		if e.acctListing() != nil {
+			return e.acctAccounts(t, people)
+		}
 		return nil
+	}
+	if e.acctListing() != nil {
+		acctNoteOnce(t, acctSCIMFirstNote)
 	}
 	out := Accounts{}
 	for _, f := range filtersFor(people) {
@@ -220,8 +228,12 @@ func filtersFor(people []Person) []string {
 	return fs
 }
 
-// account reads one user by id through the SCIM oracle.
+// account reads one user by id through the SCIM oracle (without a SCIM
+// client, through the accounts listing).
 func (e *Env) account(t *suites.T, id string) (Account, bool) {
+	if e.SCIM == nil {
+		return e.acctByID(t, id)
+	}
 	resp, err := e.SCIM.Do(t.Context(), target.Request{Path: "/Users/" + url.PathEscape(id)}, t)
 	if err != nil {
 		t.Abort(fmt.Errorf("INDETERMINATE: SCIM oracle: %w", err))
@@ -239,9 +251,14 @@ func (e *Env) account(t *suites.T, id string) (Account, bool) {
 // cleanup registers the deletion of every account the people's logins or
 // provisioning created: each is found by the SCIM oracle, adopted into the
 // run's ledger (only if it carries one of the people's run-marked
-// identifiers) and deleted. Without a SCIM client it logs what may stay.
+// identifiers) and deleted. Without a SCIM client it logs what may stay:
+// with the accounts listing, the accounts themselves (Env.Leftovers).
 func (e *Env) cleanup(t *suites.T, people ...Person) {
 	t.Cleanup(func() {
+		if e.SCIM == nil && e.acctListing() != nil {
+			e.acctCleanup(t, people)
+			return
+		}
 		if e.SCIM == nil {
 			var ids []string
 			for _, p := range people {

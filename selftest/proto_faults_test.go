@@ -14,7 +14,7 @@ import (
 // (internal/reftarget/sp_proto.go), the check meant to catch it and what
 // its reason must say: the verdict, or the finding of a measurement.
 var protoCaughtBy = map[reftarget.Fault][2]string{
-	reftarget.FaultProtoLenientSkew:           {"SAML-SEC-P04", "beyond the declared tolerance"},
+	reftarget.FaultProtoLenientSkew:           {"SAML-SEC-P04", "accepted beyond the declared tolerance"},
 	reftarget.FaultProtoUnsolicitedNoAudience: {"SAML-SEC-P16-ON-AUDIENCE", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultProtoFlowChange:            {"SAML-SEC-P17", "ACCEPTED_AS_VICTIM"},
 	reftarget.FaultProtoOpenRedirect:          {"SAML-SEC-P21-ABSOLUTE", "open redirect"},

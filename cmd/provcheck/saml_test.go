@@ -141,6 +141,26 @@ func TestRunRoleChecksFromProfile(t *testing.T) {
 	assert.Equal(t, "passed", st["SAML-JIT-023"])
 }
 
+// TestRunClockSkewFromProfile: the declared tolerance (profile key
+// sp-clock-skew) turns the P04 sweep into a verdict; undeclared, the sweep
+// only measures.
+func TestRunClockSkewFromProfile(t *testing.T) {
+	ref, key, cert := externalSP(t, reftarget.FaultProtoLenientSkew)
+	for declared, want := range map[string]string{"sp-clock-skew: 2m\n": "failed", "": "passed"} {
+		dir := t.TempDir()
+		profile := filepath.Join(dir, "sp.yaml")
+		require.NoError(t, os.WriteFile(profile, []byte(
+			"sp-acs-url: "+ref.SP.ACSURL+"\nsp-entity-id: "+ref.SP.EntityID+"\nsp-whoami-url: "+ref.SP.WhoamiURL+"\n"+declared+
+				"idp-key: "+key+"\nidp-cert: "+cert+"\nidp-entity-id: https://idp.example.test/saml\n"), 0o600))
+		code, _, stderr := run(t, "run", "--run", "SAML-SEC-P04", "--out", dir, "--profile", profile)
+		assert.Equal(t, want, statuses(t, dir)["SAML-SEC-P04"], "%q: %s", declared, stderr)
+		if want == "failed" {
+			assert.Equal(t, exitFailed, code, stderr)
+			assert.Contains(t, stderr, "accepted beyond the declared tolerance")
+		}
+	}
+}
+
 func TestRunSAMLOnly(t *testing.T) {
 	ref, key, cert := externalSP(t)
 	dir := t.TempDir()
@@ -175,6 +195,8 @@ func TestSAMLBadUsage(t *testing.T) {
 		"bad NameID case":      {"run", "--sp-nameid-case", "fold"},
 		"bad transient policy": {"run", "--sp-transient", "keep"},
 		"bad link policy":      {"run", "--sp-link", "sometimes"},
+		"bad clock skew":       {"run", "--sp-clock-skew", "soon"},
+		"negative clock skew":  {"run", "--sp-clock-skew", "-1m"},
 		"incomplete IdP 2":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i", "--idp2-key", key},
 		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
 		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},

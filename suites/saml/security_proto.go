@@ -62,7 +62,7 @@ func protoChecks() []suites.Check {
 	return []suites.Check{
 		sec("SAML-SEC-P04", secExtended, "A clock-skew sweep is accepted within the declared tolerance and refused beyond it; the measured tolerance is reported",
 			"crewjam MaxClockSkew; SAML Core 1.3.3",
-			"Responses whose validity window is shifted by ±30, 60, 180, 300 and 900 s (each a fresh person and browser): with a declared tolerance (--sp-clock-skew) every offset at least 15 s inside it is accepted and every offset a minute or more beyond it refused, a refusal leaving no account behind; without one the check measures and logs the window the SP accepts.",
+			"Responses whose validity window (IssueInstant, Conditions and SubjectConfirmationData alike) is shifted by ±30, 60, 180, 300 and 900 s (each a fresh person and browser): with a declared tolerance (--sp-clock-skew) every offset at least 15 s inside it is accepted and every offset a minute or more beyond it refused, a refusal leaving no account behind; without one the check measures and logs the window the SP accepts.",
 			suites.Must, suites.Sequence, "P04", protoSweepRun),
 		sec("SAML-SEC-P16-OFF", secCore, "An unsolicited response for an existing account is refused when IdP-initiated login is declared off",
 			"OWASP SAML Security Cheat Sheet (unsolicited response); Grafana allow_idp_initiated; catalogue R11",

@@ -45,7 +45,7 @@ func TestRunEmbeddedSP(t *testing.T) {
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
 	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
-	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021")
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021", "SAML-SEC-P16-OFF") // the embedded SP allows IdP-initiated login
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -78,7 +78,8 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin")
 	require.Equal(t, exitOK, code, stderr)
 	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
-		"SAML-SEC-P12", "SAML-SEC-P13") // P12, P13 answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-P12", "SAML-SEC-P13", "SAML-SEC-P17", // they answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-P16-OFF", "SAML-SEC-P16-ON-VALID", "SAML-SEC-P16-ON-RECIPIENT", "SAML-SEC-P16-ON-AUDIENCE", "SAML-SEC-P16-ON-STALE") // no --sp-idp-initiated
 }
 
 // assertPassedOrSkipped checks that every check passed, except those named

@@ -63,7 +63,9 @@ type SPPolicy struct {
 	// AllowIdPInitiated accepts unsolicited responses (no InResponseTo);
 	// off, only answers to the SP's own AuthnRequests are accepted.
 	AllowIdPInitiated bool
-	// ClockSkew is the tolerance on the assertion's Conditions window.
+	// ClockSkew is the tolerance on the assertion's validity: the
+	// Conditions window, the SubjectConfirmationData NotOnOrAfter and the
+	// IssueInstant (protoSkewClock).
 	ClockSkew time.Duration
 	// RequireEmail refuses a login without the email attribute (rule R9).
 	RequireEmail bool

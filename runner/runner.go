@@ -506,7 +506,7 @@ const ReferenceWhoamiGroups = "groups"
 // checks read it.
 func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
-		NameIDCase: "exact", Transient: "reject", Link: "deny"}
+		NameIDCase: "exact", Transient: "reject", Link: "deny", ClockSkew: p.ClockSkew, ClockSkewDeclared: true}
 	if p.RequireEmail {
 		out.Required = []string{reftarget.AttrEmail}
 	}

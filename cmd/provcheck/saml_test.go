@@ -45,7 +45,7 @@ func TestRunEmbeddedSP(t *testing.T) {
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
 	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
-	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021")
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021", "SAML-SEC-P16-OFF") // the embedded SP allows IdP-initiated login
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -78,7 +78,8 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin")
 	require.Equal(t, exitOK, code, stderr)
 	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
-		"SAML-SEC-P12", "SAML-SEC-P13", // P12, P13 answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-P12", "SAML-SEC-P13", "SAML-SEC-P17", // they answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-P16-OFF", "SAML-SEC-P16-ON-VALID", "SAML-SEC-P16-ON-RECIPIENT", "SAML-SEC-P16-ON-AUDIENCE", "SAML-SEC-P16-ON-STALE", // no --sp-idp-initiated
 		"SAML-JIT-025", "SAML-JIT-026") // no --sp-link-url here
 }
 
@@ -142,6 +143,26 @@ func TestRunRoleChecksFromProfile(t *testing.T) {
 	assert.Equal(t, "passed", st["SAML-JIT-023"])
 }
 
+// TestRunClockSkewFromProfile: the declared tolerance (profile key
+// sp-clock-skew) turns the P04 sweep into a verdict; undeclared, the sweep
+// only measures.
+func TestRunClockSkewFromProfile(t *testing.T) {
+	ref, key, cert := externalSP(t, reftarget.FaultProtoLenientSkew)
+	for declared, want := range map[string]string{"sp-clock-skew: 2m\n": "failed", "": "passed"} {
+		dir := t.TempDir()
+		profile := filepath.Join(dir, "sp.yaml")
+		require.NoError(t, os.WriteFile(profile, []byte(
+			"sp-acs-url: "+ref.SP.ACSURL+"\nsp-entity-id: "+ref.SP.EntityID+"\nsp-whoami-url: "+ref.SP.WhoamiURL+"\n"+declared+
+				"idp-key: "+key+"\nidp-cert: "+cert+"\nidp-entity-id: https://idp.example.test/saml\n"), 0o600))
+		code, _, stderr := run(t, "run", "--run", "SAML-SEC-P04", "--out", dir, "--profile", profile)
+		assert.Equal(t, want, statuses(t, dir)["SAML-SEC-P04"], "%q: %s", declared, stderr)
+		if want == "failed" {
+			assert.Equal(t, exitFailed, code, stderr)
+			assert.Contains(t, stderr, "accepted beyond the declared tolerance")
+		}
+	}
+}
+
 func TestRunSAMLOnly(t *testing.T) {
 	ref, key, cert := externalSP(t)
 	dir := t.TempDir()
@@ -176,6 +197,8 @@ func TestSAMLBadUsage(t *testing.T) {
 		"bad NameID case":      {"run", "--sp-nameid-case", "fold"},
 		"bad transient policy": {"run", "--sp-transient", "keep"},
 		"bad link policy":      {"run", "--sp-link", "sometimes"},
+		"bad clock skew":       {"run", "--sp-clock-skew", "soon"},
+		"negative clock skew":  {"run", "--sp-clock-skew", "-1m"},
 		"incomplete IdP 2":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i", "--idp2-key", key},
 		"relative ACS URL":     {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "i"},
 		"IdP key is not a key": {"run", "--scim-url", "http://127.0.0.1:1/scim/v2", "--sp-acs-url", "http://127.0.0.1:1/acs", "--sp-entity-id", "e", "--sp-whoami-url", "http://127.0.0.1:1/w", "--idp-key", cert, "--idp-cert", cert, "--idp-entity-id", "i"},

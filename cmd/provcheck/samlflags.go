@@ -30,6 +30,7 @@ type samlFlags struct {
 	idpKey, idpCert, idpEntityID        string
 	idp2Key, idp2Cert, idp2EntityID     string
 	acctLink                            acctLinkFlags
+	protoClockSkew                      string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -47,6 +48,7 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.jit, "sp-jit", "on", "SAML SP: declared JIT creation of unknown users: on or off")
 	fs.StringVar(&sf.sync, "sp-sync", "", "SAML SP: declared attribute sync at every login: on, off, or empty (not declared)")
 	fs.StringVar(&sf.idpInitiated, "sp-idp-initiated", "", "SAML SP: declared IdP-initiated (unsolicited) login: on, off, or empty (not declared)")
+	fs.StringVar(&sf.protoClockSkew, "sp-clock-skew", "", "SAML SP: declared clock-skew tolerance on the assertion's validity window, a duration such as 2m or 90s; empty: not declared (the time checks assume 5m)")
 	fs.StringVar(&sf.nameIDCase, "sp-nameid-case", "exact", "SAML SP: how the SP compares NameIDs: exact, or insensitive (documented case folding)")
 	fs.StringVar(&sf.transient, "sp-transient", "", "SAML SP: declared handling of transient NameIDs: reject, temporary (a temporary user per login), or empty (not declared)")
 	fs.StringVar(&sf.required, "sp-required-attrs", "", "SAML SP: comma-separated attribute names without which the SP refuses a login (for example email)")
@@ -102,6 +104,13 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 			return p, fmt.Errorf("%s %q: expected %s, or empty", f.name, f.val, strings.Join(f.allowed[:len(f.allowed)-1], " or "))
 		}
 		*f.into = v
+	}
+	if v := strings.TrimSpace(sf.protoClockSkew); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return p, fmt.Errorf("--sp-clock-skew %q: expected a duration such as 2m or 90s (or empty: not declared)", sf.protoClockSkew)
+		}
+		p.ClockSkew, p.ClockSkewDeclared = d, true
 	}
 	p.Required = splitList(sf.required)
 	p.AllowedDomains = splitList(sf.domains)

@@ -67,7 +67,9 @@ type SPPolicy struct {
 	// AllowIdPInitiated accepts unsolicited responses (no InResponseTo);
 	// off, only answers to the SP's own AuthnRequests are accepted.
 	AllowIdPInitiated bool
-	// ClockSkew is the tolerance on the assertion's Conditions window.
+	// ClockSkew is the tolerance on the assertion's validity: the
+	// Conditions window, the SubjectConfirmationData NotOnOrAfter and the
+	// IssueInstant (protoSkewClock).
 	ClockSkew time.Duration
 	// RequireEmail refuses a login without the email attribute (rule R9).
 	RequireEmail bool
@@ -309,7 +311,7 @@ func (s *Server) serveACS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "no SAMLResponse in the form", http.StatusBadRequest)
 		return
 	}
-	userID, lerr := s.consume(r, encoded)
+	userID, end, lerr := s.consume(r, encoded)
 	if lerr != nil {
 		http.Error(w, "login refused: "+lerr.reason, lerr.status)
 		return
@@ -327,58 +329,66 @@ func (s *Server) serveACS(w http.ResponseWriter, r *http.Request) {
 			delete(s.sp.sessions, k)
 		}
 	}
-	s.sp.sessions[tok] = spSession{userID: userID, expires: now.Add(sessionLifetime)}
+	s.sp.sessions[tok] = spSession{userID: userID, expires: end}
 	s.sp.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: int(sessionLifetime.Seconds())})
-	http.Redirect(w, r, SPPath+"/whoami", http.StatusSeeOther)
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil, MaxAge: max(1, int(end.Sub(now).Seconds()))})
+	http.Redirect(w, r, s.protoAfterLogin(r), http.StatusSeeOther)
 }
 
 // consume validates a Response and returns the id of the account it logs
-// in to. Nothing about accounts changes when it refuses (rule R6).
-func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) {
+// in to and when its session ends (protoSessionEnd). Nothing about
+// accounts changes when it refuses (rule R6).
+func (s *Server) consume(r *http.Request, encoded string) (string, time.Time, *loginError) {
 	now := s.now()
 	p, pol, err := s.provider(r, now, jitUnverifiedIssuer(encoded))
 	if err != nil {
-		return "", &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
+		return "", time.Time{}, &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
+	skew := s.protoSkew(pol)
+	protoSkewClock(p, now, skew)
 	resp, err := s.secValidate(p, strings.TrimSpace(encoded))
 	if err != nil {
-		return "", refuse("invalid response: %v", err)
+		return "", time.Time{}, refuse("invalid response: %v", err)
 	}
 	if len(resp.Assertions) != 1 {
-		return "", refuse("the response carries %d assertions; exactly one signed assertion is accepted", len(resp.Assertions))
+		return "", time.Time{}, refuse("the response carries %d assertions; exactly one signed assertion is accepted", len(resp.Assertions))
 	}
 	a := resp.Assertions[0]
 	if !resp.SignatureValidated && !a.SignatureValidated {
-		return "", refuse("neither the response nor the assertion is signed by the trusted IdP")
+		return "", time.Time{}, refuse("neither the response nor the assertion is signed by the trusted IdP")
 	}
 	if resp.Destination == "" && resp.SignatureValidated {
-		return "", refuse("a signed response must carry Destination (SAML Bindings §3.5.5.2)")
+		return "", time.Time{}, refuse("a signed response must carry Destination (SAML Bindings §3.5.5.2)")
 	}
-	if err := s.secCheckConditions(&a, p.AudienceURI, now, pol.ClockSkew); err != nil {
-		return "", refuse("%v", err)
+	checked := s.protoAudienceFor(resp, a)
+	if err := s.secCheckConditions(&checked, p.AudienceURI, now, skew); err != nil {
+		return "", time.Time{}, refuse("%v", err)
+	}
+	end, lerr := s.protoSessionEnd(&a, now)
+	if lerr != nil {
+		return "", time.Time{}, lerr
 	}
 	scd := a.Subject.SubjectConfirmation.SubjectConfirmationData // Validate checked they exist
 	if scd.InResponseTo != resp.InResponseTo {
-		return "", refuse("InResponseTo %q of the confirmation differs from the response's %q", scd.InResponseTo, resp.InResponseTo)
+		return "", time.Time{}, refuse("InResponseTo %q of the confirmation differs from the response's %q", scd.InResponseTo, resp.InResponseTo)
 	}
 	nid := a.Subject.NameID
 	if lerr := s.jitCheckSubject(nid); lerr != nil {
-		return "", lerr
+		return "", time.Time{}, lerr
 	}
 	at := attributesOf(&a)
 	at.emails = jitEmailValues(&a)
 	at.roles = assertionValues(&a, pol.RoleAttr)
 	if lerr := s.jitAttributeChecks(&at, pol); lerr != nil {
-		return "", lerr
+		return "", time.Time{}, lerr
 	}
 	if a.ID == "" {
-		return "", refuse("the assertion has no ID")
+		return "", time.Time{}, refuse("the assertion has no ID")
 	}
 	expires := now.Add(pendingLifetime)
 	if t, err := time.Parse(time.RFC3339, a.Conditions.NotOnOrAfter); err == nil {
-		expires = t.Add(pol.ClockSkew)
+		expires = t.Add(skew)
 	}
 
 	s.sp.mu.Lock()
@@ -389,22 +399,22 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	}
 	if _, seen := s.sp.replay[a.ID]; seen && !s.has(FaultSecNoReplayCache) {
 		s.sp.mu.Unlock()
-		return "", refuse("assertion %s was already used (replay)", a.ID)
+		return "", time.Time{}, refuse("assertion %s was already used (replay)", a.ID)
 	}
-	if resp.InResponseTo == "" {
+	if resp.InResponseTo == "" || s.protoFlowChange(r, pol) {
 		if !pol.AllowIdPInitiated && !s.has(FaultJITUnsolicitedAccepted) {
 			s.sp.mu.Unlock()
-			return "", refuse("unsolicited responses are not accepted (IdP-initiated login is off)")
+			return "", time.Time{}, refuse("unsolicited responses are not accepted (IdP-initiated login is off)")
 		}
 	} else {
 		exp, ok := s.sp.pending[resp.InResponseTo]
 		if ok && !secSameBrowser(r, resp.InResponseTo) {
 			s.sp.mu.Unlock()
-			return "", refuse("InResponseTo %q answers an AuthnRequest this browser did not make", resp.InResponseTo)
+			return "", time.Time{}, refuse("InResponseTo %q answers an AuthnRequest this browser did not make", resp.InResponseTo)
 		}
 		if !ok || now.After(exp) {
 			s.sp.mu.Unlock()
-			return "", refuse("InResponseTo %q answers no pending AuthnRequest of this SP", resp.InResponseTo)
+			return "", time.Time{}, refuse("InResponseTo %q answers no pending AuthnRequest of this SP", resp.InResponseTo)
 		}
 		if !s.has(FaultSecNoReplayCache) {
 			delete(s.sp.pending, resp.InResponseTo)
@@ -419,9 +429,10 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	}
 	key := linkKey{issuer: issuer, nameID: jitNameID(nid)}
 	if userID, lerr, ok := s.linkConsume(r, resp.InResponseTo, key); ok {
-		return userID, lerr
+		return userID, end, lerr
 	}
-	return s.findOrCreate(r, key, at, pol)
+	userID, lerr := s.findOrCreate(r, key, at, pol)
+	return userID, end, lerr
 }
 
 // checkConditions checks the Conditions window with skew and every

@@ -48,7 +48,7 @@ func linkStart(t *testing.T, b *browser) (int, string) {
 
 // linkRequestOf reads the AuthnRequest ID of a redirect to the IdP (of
 // /login or /link); b keeps the cookie that binds the request to it.
-func linkRequestOf(t *testing.T, b *browser, rec *httptest.ResponseRecorder) string {
+func linkRequestOf(t testing.TB, b *browser, rec *httptest.ResponseRecorder) string {
 	t.Helper()
 	for _, c := range rec.Result().Cookies() {
 		if c.Name == SecAuthnRequestCookie {

@@ -155,7 +155,7 @@ var samlRequestID = regexp.MustCompile(`ID="([^"]+)"`)
 
 // spLogin starts an SP-initiated login in b and returns the AuthnRequest
 // ID; b keeps the cookie that binds the request to it.
-func spLogin(t *testing.T, b *browser) string {
+func spLogin(t testing.TB, b *browser) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
 	b.s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, testHost+SPPath+"/login", nil))

@@ -85,6 +85,11 @@ type Policy struct {
 	// RoleAttr is the name of the attribute whose values the SP maps to
 	// roles or groups (for example memberOf); "" when not declared.
 	RoleAttr string
+	// ClockSkew is the SP's declared tolerance on the assertion's
+	// validity window (catalogue P04), when ClockSkewDeclared; undeclared,
+	// the time cases assume five minutes (secSkew) and P04 only measures.
+	ClockSkew         time.Duration
+	ClockSkewDeclared bool
 	// RoleMap is the SP's declared mapping table, asserted value to the
 	// role or group name whoami shows: only these values grant a role.
 	// Whether a later login without a value removes its role follows

@@ -24,9 +24,9 @@ import (
 // S34 (pc-victim-…@example.com.attacker.test).
 const secSuffix = ".attacker.test"
 
-// secSkew is the clock skew the time cases assume the SP allows; the
-// contract has no flag for it yet, so they go a minute beyond five minutes
-// (the catalogue baseline's window).
+// secSkew is the clock skew the time cases assume the SP allows when the
+// contract declares none (--sp-clock-skew): they go a minute beyond five
+// minutes (the catalogue baseline's window); see Policy.protoSkew.
 const secSkew = 5 * time.Minute
 
 // secBudget is how long an X case may take before its refusal counts as a
@@ -92,11 +92,10 @@ const (
 // secTable lists the cases in catalogue order. Lines left out: S19, S26–S28
 // and S33 (not in the attack library yet), K04 and K06 (the SP would have
 // to trust a rollover or RSA-1024 certificate from its metadata), K11 and
-// K12 (expired certificate, second trusted IdP), P04 (the skew sweep is a
-// measurement, not a verdict), P16, P17 and P21 (they need the
-// IdP-initiated policy the contract does not declare yet, or RelayState
-// handling), P23 (informational), X05 and X08, and
-// the E lines (encrypted assertions: out of scope of this slice).
+// K12 (expired certificate, second trusted IdP), X05 and X08, and the E
+// lines (encrypted assertions: out of scope of this slice). P04, P16, P17,
+// P21 and P23 are sequences or measurements with runs of their own
+// (security_proto.go).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
 	{id: "SAML-SEC-S02-STRIPPED", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.SignatureRemoved() }},
@@ -224,11 +223,6 @@ var SecUncovered = map[string]string{
 	"K06": "needs the SP to trust an RSA-1024 certificate from the IdP metadata (the library has the case)",
 	"K11": "needs an expired certificate the SP pins, and the SP's declared validity policy",
 	"K12": "needs a second trusted IdP in the SP contract",
-	"P04": "a measurement (the skew sweep), not a verdict; the contract declares no tolerance yet",
-	"P16": "needs the SP's declared IdP-initiated policy, which the contract does not carry yet",
-	"P17": "needs the SP's declared IdP-initiated policy, which the contract does not carry yet",
-	"P21": "RelayState handling after login: not in the attack library yet",
-	"P23": "informational (SessionNotOnOrAfter); the session lifetime is not observable through whoami alone",
 	"X05": "not in the attack library yet (encodings)",
 	"X08": "not in the attack library yet (deflate bomb; the HTTP-POST binding does not deflate)",
 	"E01": "encrypted assertions are out of scope of this slice",
@@ -248,7 +242,7 @@ func SecChecks() []suites.Check {
 	for _, c := range secTable {
 		out = append(out, c.check())
 	}
-	return out
+	return append(out, protoChecks()...)
 }
 
 // allowed lists the verdicts that pass the case.
@@ -465,7 +459,7 @@ func secRun(t *suites.T, c secCase) {
 
 	params := mockidp.AttackParams{
 		Victim: mockidp.Victim{NameID: v.NameID, Email: v.Email, EmailAttribute: e.attrs().Email},
-		Suffix: secSuffix, IdP: e.IdP, SP: e.spInfo(), OtherSP: secOtherSP, Skew: secSkew,
+		Suffix: secSuffix, IdP: e.IdP, SP: e.spInfo(), OtherSP: secOtherSP, Skew: e.Policy.protoSkew(),
 	}
 	var canary *secCanary
 	token := "provcheck-" + strings.ToLower(strings.TrimPrefix(c.id, "SAML-SEC-")) + "-" + randHex(6)

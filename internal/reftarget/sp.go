@@ -120,6 +120,9 @@ type spState struct {
 	roles map[string][]string
 	// others are further trusted IdPs (TrustSecondIdP).
 	others []TrustedIdP
+	// keysCerts are further signing certificates per IdP entity ID
+	// (TrustKeysCertificate).
+	keysCerts map[string][]*x509.Certificate
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -211,6 +214,7 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2.SAMLServiceProvider, SPPolicy, error) {
 	s.sp.mu.Lock()
 	idp, pol := s.sp.jitTrusted(issuer), s.sp.policy
+	roots := s.keysRoots(idp)
 	s.sp.mu.Unlock()
 	if idp.Cert == nil || idp.EntityID == "" {
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
@@ -224,7 +228,7 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		AssertionConsumerServiceURL: acs,
 		AudienceURI:                 entityID,
 		NameIdFormat:                "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{idp.Cert}},
+		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: roots},
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now),
 	}, pol, nil

@@ -2,7 +2,14 @@ package saml
 
 import (
 	"context"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"regexp"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -99,4 +106,61 @@ func TestSecKeysNaiveSP(t *testing.T) {
 	r = run("SAML-SEC-K11")
 	assert.Equal(t, suites.Skipped, r.Status)
 	assert.Contains(t, r.Reason, "is valid now")
+}
+
+// TestSecKeysCanaryListenAndURL: with a fixed canary address and the base
+// URL the SP reaches it at, payloads name that URL (one token per case),
+// the checks take turns on the port, and a fetch is still caught.
+func TestSecKeysCanaryListenAndURL(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	public := "http://" + addr + "/behind-proxy/"
+	urlRE := regexp.MustCompile(`"(http://` + regexp.QuoteMeta(addr) + `/behind-proxy/oob/[^"]+)"`)
+	var mu sync.Mutex
+	var seen []string
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /acs", func(w http.ResponseWriter, r *http.Request) {
+		raw, _ := base64.StdEncoding.DecodeString(r.FormValue("SAMLResponse"))
+		if m := urlRE.FindSubmatch(raw); m != nil {
+			mu.Lock()
+			seen = append(seen, string(m[1]))
+			mu.Unlock()
+			if resp, err := http.Get(string(m[1])); err == nil {
+				resp.Body.Close()
+			}
+		}
+		http.Error(w, "refused", http.StatusForbidden)
+	})
+	mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no session", http.StatusUnauthorized) })
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+	env := &Env{SP: SP{ACSURL: srv.URL + "/acs", EntityID: "urn:fetching-sp", WhoamiURL: srv.URL + "/me"},
+		IdP: sharedIdP(t), RunID: "pckeys01", CanaryListen: addr, CanaryURL: public}
+	var wg sync.WaitGroup
+	results := map[string]suites.Result{}
+	var rmu sync.Mutex
+	for _, c := range SecChecks() {
+		if c.ID != "SAML-SEC-X02-PARAMETER" && c.ID != "SAML-SEC-X02-GENERAL" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := suites.RunOne(context.Background(), c, suites.Options{Env: env, Has: env.Has})
+			rmu.Lock()
+			results[c.ID] = r
+			rmu.Unlock()
+		}()
+	}
+	wg.Wait()
+	require.Len(t, results, 2)
+	for id, r := range results {
+		assert.Equal(t, suites.Failed, r.Status, "%s: %s", id, r.Reason)
+		assert.Contains(t, r.Reason, "the SP fetched an external entity", id)
+		assert.Contains(t, r.Reason, "/behind-proxy/oob/provcheck-"+strings.ToLower(strings.TrimPrefix(id, "SAML-SEC-")), id)
+	}
+	require.Len(t, seen, 2)
+	assert.NotEqual(t, seen[0], seen[1], "one token per case")
 }

@@ -1,6 +1,8 @@
 package saml
 
 import (
+	"cmp"
+
 	"github.com/provcheck/provcheck/mockidp"
 	"github.com/provcheck/provcheck/suites"
 )
@@ -95,6 +97,13 @@ func (e *Env) secKeysPrepare(t *suites.T, c secCase, p *mockidp.AttackParams) se
 				e.ExpiredIdP.Cert.NotBefore.UTC().Format("2006-01-02"), e.ExpiredIdP.Cert.NotAfter.UTC().Format("2006-01-02"))
 		}
 		p.Expired = e.ExpiredIdP
+		pol := cmp.Or(e.Policy.CertValidity, "not declared")
+		build := c.attack
+		c.attack = func(p mockidp.AttackParams) mockidp.Attack {
+			a := build(p)
+			a.Title += " (" + why + "; --sp-cert-validity " + pol + ")"
+			return a
+		}
 		switch e.Policy.CertValidity {
 		case "enforce":
 			c.outcome = secRefuse

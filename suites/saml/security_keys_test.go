@@ -100,6 +100,7 @@ func TestSecKeysNaiveSP(t *testing.T) {
 		assert.Equal(t, status, r.Status, "policy %q: %s", pol, r.Reason)
 		if pol == "ignore" {
 			assert.Contains(t, r.Reason, string(RejectedClean))
+			assert.Contains(t, r.Reason, "--sp-cert-validity ignore", "the reason names the declared policy")
 		}
 	}
 	env.ExpiredIdP = rollover

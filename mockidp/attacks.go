@@ -435,6 +435,12 @@ type AttackParams struct {
 	Clone *Identity
 	// Weak is an RSA-1024 identity (K06); nil leaves K06 out.
 	Weak *Identity
+	// Rollover, Expired and SecondIdP are the IdP's rollover identity
+	// (K04), an identity of the IdP whose pinned certificate is outside
+	// its validity window (K11) and another IdP the SP trusts (K12);
+	// Catalogue leaves these cases out, the security suite builds them
+	// when the contract has the identity.
+	Rollover, Expired, SecondIdP *Identity
 	// SP is the SP under test (S20 addresses the forged assertion to it).
 	SP SPInfo
 	// OtherSP is another SP the IdP serves (S20, P06, P07, P20).

@@ -31,13 +31,17 @@ type Server struct {
 	ACSURL, SPEntityID string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// KeysMore are further signing identities of the same IdP whose
+	// certificates the metadata lists after Identity's (a rollover
+	// certificate; see MetadataKeys). Responses are signed with Identity.
+	KeysMore []*Identity
 }
 
 // ServeHTTP routes the IdP's endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/metadata":
-		md, err := s.Identity.Metadata(s.BaseURL + "/sso")
+		md, err := s.Identity.MetadataKeys(s.BaseURL+"/sso", s.KeysMore...)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
@@ -151,6 +155,12 @@ func orDefault(s, d string) string {
 
 // Describe is what an administrator needs to register the IdP with an SP.
 func (s *Server) Describe() string {
-	return fmt.Sprintf("entity ID:      %s\nmetadata:       %s/metadata\nSSO (Redirect): %s/sso\nSSO (POST):     %s/sso\ncertificate:    SHA-256 %s\n",
+	out := fmt.Sprintf("entity ID:      %s\nmetadata:       %s/metadata\nSSO (Redirect): %s/sso\nSSO (POST):     %s/sso\ncertificate:    SHA-256 %s\n",
 		s.Identity.EntityID, s.BaseURL, s.BaseURL, s.BaseURL, s.Identity.Fingerprint())
+	for _, m := range s.KeysMore {
+		if m != nil && m.Cert != nil {
+			out += fmt.Sprintf("also signing:   SHA-256 %s (%s, in the metadata)\n", m.Fingerprint(), m.Cert.Subject.CommonName)
+		}
+	}
+	return out
 }

@@ -44,6 +44,13 @@ type SAMLConfig struct {
 	IdP    *mockidp.Identity
 	// SecondIdP is another identity the SP trusts, or nil (catalogue J07).
 	SecondIdP *mockidp.Identity
+	// RolloverIdP, WeakIdP and ExpiredIdP are further signing identities
+	// of the IdP whose certificates the SP trusts, or nil (catalogue K04,
+	// K06, K11; see saml.Env).
+	RolloverIdP, WeakIdP, ExpiredIdP *mockidp.Identity
+	// CanaryListen and CanaryURL place the out-of-band canary (see
+	// saml.Env); empty means a loopback port per check.
+	CanaryListen, CanaryURL string
 	// Attrs are the attribute names the SP maps; zero means
 	// saml.DefaultAttributes.
 	Attrs saml.Attributes
@@ -78,6 +85,8 @@ func NewSAMLOnlyEnvs(client *target.Client, sc *SAMLConfig) Envs {
 	if sc != nil {
 		e.SAML.SP, e.SAML.Policy, e.SAML.IdP, e.SAML.Attrs = sc.SP, sc.Policy, sc.IdP, sc.Attrs
 		e.SAML.SecondIdP = sc.SecondIdP
+		e.SAML.RolloverIdP, e.SAML.WeakIdP, e.SAML.ExpiredIdP = sc.RolloverIdP, sc.WeakIdP, sc.ExpiredIdP
+		e.SAML.CanaryListen, e.SAML.CanaryURL = sc.CanaryListen, sc.CanaryURL
 		e.SAML.Transport, e.SAML.Transcript = client.Transport(), client
 		e.SAML.Leftovers = &saml.AcctLeftovers{}
 		if sc.Accounts != nil && sc.Accounts.Listing.Client != nil {
@@ -506,7 +515,8 @@ const ReferenceWhoamiGroups = "groups"
 // checks read it.
 func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
-		NameIDCase: "exact", Transient: "reject", Link: "deny", ClockSkew: p.ClockSkew, ClockSkewDeclared: true}
+		NameIDCase: "exact", Transient: "reject", Link: "deny", ClockSkew: p.ClockSkew, ClockSkewDeclared: true,
+		CertValidity: "enforce"}
 	if p.RequireEmail {
 		out.Required = []string{reftarget.AttrEmail}
 	}

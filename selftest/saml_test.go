@@ -37,5 +37,7 @@ func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
 	if spInitiated {
 		sp.LoginURL = ref.SP.LoginURL
 	}
-	return &runner.SAMLConfig{SP: sp, IdP: idp, Policy: runner.ReferencePolicy(pol), SecondIdP: idp2}
+	sc := &runner.SAMLConfig{SP: sp, IdP: idp, Policy: runner.ReferencePolicy(pol), SecondIdP: idp2}
+	keysTrust(ref, sc)
+	return sc
 }

@@ -527,6 +527,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	defer stop()
+	spf.keysCanaryInto(sc)
 	console := &reports.Console{W: stderr, Verbose: verbose, Color: !noColor && isTerminal(stderr)}
 	cfg := runner.Config{
 		Target: tc, Selection: sf.selection(), Dialect: dialect, OutDir: out,

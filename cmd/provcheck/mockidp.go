@@ -31,6 +31,13 @@ func cmdMockIdP(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.StringVar(&entityID, "idp-entity-id", "", "entity ID (Issuer) of the IdP (default BASE-URL/metadata)")
 	fs.StringVar(&acs, "sp-acs-url", "", "the SP's ACS URL, for AuthnRequests that name none and for IdP-initiated logins")
 	fs.StringVar(&spEntity, "sp-entity-id", "", "the SP's entity ID, for IdP-initiated logins")
+	var more [6]string
+	fs.StringVar(&more[0], "idp-rollover-key", "", "PEM private key of the IdP's rollover identity (catalogue K04); generated with the certificate if neither file exists; its certificate is listed in the metadata after --idp-cert's")
+	fs.StringVar(&more[1], "idp-rollover-cert", "", "PEM certificate of the IdP's rollover identity")
+	fs.StringVar(&more[2], "idp-weak-key", "", "PEM private key of an RSA-1024 identity (catalogue K06); generated if neither file exists; its certificate is listed in the metadata")
+	fs.StringVar(&more[3], "idp-weak-cert", "", "PEM certificate of the RSA-1024 identity")
+	fs.StringVar(&more[4], "idp-expired-key", "", "PEM private key of an identity with an expired certificate (catalogue K11); generated if neither file exists; its certificate is listed in the metadata")
+	fs.StringVar(&more[5], "idp-expired-cert", "", "PEM certificate, expired, of that identity")
 	if !parse(fs, args[1:], stderr) {
 		return exitUsage
 	}
@@ -56,7 +63,13 @@ func cmdMockIdP(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "provcheck mockidp serve: %v\n", err)
 		return exitUsage
 	}
-	srv := &mockidp.Server{Identity: id, BaseURL: baseURL, ACSURL: acs, SPEntityID: spEntity}
+	keysMore, keysNotes, err := mockKeysMore(entityID, more)
+	if err != nil {
+		fmt.Fprintf(stderr, "provcheck mockidp serve: %v\n", err)
+		return exitUsage
+	}
+	note += keysNotes
+	srv := &mockidp.Server{Identity: id, BaseURL: baseURL, ACSURL: acs, SPEntityID: spEntity, KeysMore: keysMore}
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
@@ -76,18 +89,71 @@ func mockIdentity(entityID, keyFile, certFile string) (*mockidp.Identity, string
 		}
 		return id, "identity:       generated for this run only; give --idp-key and --idp-cert to keep it", nil
 	}
+	return mockKeysFiles("identity:      ", "--idp-key", "--idp-cert", keyFile, certFile, func() (*mockidp.Identity, error) {
+		return mockidp.GenerateIdentity(entityID, time.Now(), nil)
+	}, func() (*mockidp.Identity, error) { return mockidp.LoadIdentity(entityID, keyFile, certFile) })
+}
+
+// mockKeysFiles loads an identity from its key and certificate files when
+// both exist, or generates one and writes them when neither does; label
+// starts the note that says which.
+func mockKeysFiles(label, keyFlag, certFlag, keyFile, certFile string, gen, load func() (*mockidp.Identity, error)) (*mockidp.Identity, string, error) {
 	_, kerr := os.Stat(keyFile)
 	_, cerr := os.Stat(certFile)
 	switch {
 	case kerr == nil && cerr == nil:
-		id, err := mockidp.LoadIdentity(entityID, keyFile, certFile)
-		return id, "identity:       loaded from " + keyFile + " and " + certFile, err
+		id, err := load()
+		return id, label + " loaded from " + keyFile + " and " + certFile, err
 	case os.IsNotExist(kerr) && os.IsNotExist(cerr):
-		id, err := mockidp.GenerateIdentity(entityID, time.Now(), nil)
+		id, err := gen()
 		if err == nil {
 			err = id.WritePEM(keyFile, certFile)
 		}
-		return id, "identity:       generated and written to " + keyFile + " and " + certFile, err
+		return id, label + " generated and written to " + keyFile + " and " + certFile, err
 	}
-	return nil, "", fmt.Errorf("--idp-key %s and --idp-cert %s: one exists and the other does not; give both existing files, or two new names", keyFile, certFile)
+	return nil, "", fmt.Errorf("%s %s and %s %s: one exists and the other does not; give both existing files, or two new names", keyFlag, keyFile, certFlag, certFile)
+}
+
+// mockKeysMore loads or generates the further identities of the IdP that
+// serve lists in its metadata (rollover, RSA-1024, expired; catalogue K04,
+// K06, K11), each only when its two files are named.
+func mockKeysMore(entityID string, files [6]string) ([]*mockidp.Identity, string, error) {
+	now := time.Now()
+	var out []*mockidp.Identity
+	var notes string
+	for i, k := range []struct {
+		label, keyFlag, certFlag string
+		gen                      func() (*mockidp.Identity, error)
+	}{
+		{"rollover:      ", "--idp-rollover-key", "--idp-rollover-cert", func() (*mockidp.Identity, error) {
+			return mockidp.GenerateRolloverKeysIdentity(entityID, now, nil)
+		}},
+		{"RSA-1024:      ", "--idp-weak-key", "--idp-weak-cert", func() (*mockidp.Identity, error) {
+			return mockidp.GenerateRSA1024Identity(entityID, now, nil)
+		}},
+		{"expired:       ", "--idp-expired-key", "--idp-expired-cert", func() (*mockidp.Identity, error) {
+			return mockidp.GenerateExpiredKeysIdentity(entityID, now, false, nil)
+		}},
+	} {
+		keyFile, certFile := files[2*i], files[2*i+1]
+		if keyFile == "" && certFile == "" {
+			continue
+		}
+		if keyFile == "" || certFile == "" {
+			return nil, "", fmt.Errorf("%s and %s go together", k.keyFlag, k.certFlag)
+		}
+		id, note, err := mockKeysFiles(k.label, k.keyFlag, k.certFlag, keyFile, certFile, k.gen, func() (*mockidp.Identity, error) {
+			id, err := mockidp.LoadIdentity(entityID, keyFile, certFile)
+			if err != nil {
+				return nil, fmt.Errorf("%s and %s: %w", k.keyFlag, k.certFlag, err)
+			}
+			return id, nil
+		})
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, id)
+		notes += "\n" + note + " (listed in the metadata)"
+	}
+	return out, notes, nil
 }

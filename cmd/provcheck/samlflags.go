@@ -31,6 +31,13 @@ type samlFlags struct {
 	idp2Key, idp2Cert, idp2EntityID     string
 	acctLink                            acctLinkFlags
 	protoClockSkew                      string
+	// keys: further identities of the IdP (K04, K06, K11), the declared
+	// validity policy, and the out-of-band canary's address.
+	rolloverKey, rolloverCert string
+	weakKey, weakCert         string
+	expiredKey, expiredCert   string
+	certValidity              string
+	canaryListen, canaryURL   string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -64,13 +71,15 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.idp2Cert, "idp2-cert", "", "PEM certificate of the second mock IdP the SP trusts")
 	fs.StringVar(&sf.idp2EntityID, "idp2-entity-id", "", "entity ID (Issuer) of the second mock IdP the SP trusts")
 	sf.acctLink.bind(fs)
+	sf.bindKeys(fs)
 }
 
 // given reports whether any SP or IdP setting was given.
 func (sf *samlFlags) given() bool {
 	return sf.metadata != "" || sf.acs != "" || sf.entityID != "" || sf.login != "" || sf.whoami != "" ||
 		sf.idpKey != "" || sf.idpCert != "" || sf.idpEntityID != "" ||
-		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != "" || sf.acctLink.given()
+		sf.idp2Key != "" || sf.idp2Cert != "" || sf.idp2EntityID != "" || sf.acctLink.given() ||
+		sf.rolloverKey != "" || sf.rolloverCert != "" || sf.weakKey != "" || sf.weakCert != "" || sf.expiredKey != "" || sf.expiredCert != ""
 }
 
 // policy checks --sp-jit, --sp-sync and the other declared policy flags.
@@ -98,6 +107,7 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 		{"--sp-nameid-case", sf.nameIDCase, &p.NameIDCase, []string{"exact", "insensitive", ""}},
 		{"--sp-transient", sf.transient, &p.Transient, []string{"reject", "temporary", ""}},
 		{"--sp-link", sf.link, &p.Link, []string{"deny", "auto", ""}},
+		{"--sp-cert-validity", sf.certValidity, &p.CertValidity, []string{"enforce", "ignore", ""}},
 	} {
 		v := strings.ToLower(strings.TrimSpace(f.val))
 		if !slices.Contains(f.allowed, v) {
@@ -149,6 +159,9 @@ func splitList(s string) []string {
 // without tc's credentials.
 func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	pol, err := sf.policy()
+	if err == nil {
+		err = sf.keysCanary()
+	}
 	if err != nil || !sf.given() {
 		return nil, err
 	}
@@ -203,6 +216,9 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	if err := sf.acctLink.apply(sc); err != nil {
 		return nil, err
 	}
+	if err := sf.keysIdentities(sc); err != nil {
+		return nil, err
+	}
 	return sc, nil
 }
 
@@ -249,12 +265,17 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: second.EntityID, Cert: second.Cert})
 	pol := ref.Server.SPPolicy()
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
-	return &runner.SAMLConfig{
+	sc := &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL,
 			WhoamiGroups: runner.ReferenceWhoamiGroups, LinkURL: ref.SP.LinkURL},
 		Accounts:  runner.ReferenceAccounts(ref),
 		Policy:    runner.ReferencePolicy(pol),
 		IdP:       id,
 		SecondIdP: second,
-	}, nil
+	}
+	keys, err := runner.NewKeysIdentities(id.EntityID)
+	if err == nil {
+		err = keys.TrustKeys(ref.Server, sc)
+	}
+	return sc, err
 }

@@ -96,7 +96,12 @@
 //     matched to SCIM externalIds;
 //   - a SCIM POST whose externalId is the NameID of an account that signs
 //     in by SAML answers 409 (uniqueness) instead of creating a second
-//     account (catalogue C07).
+//     account (catalogue C07);
+//   - a response is verified against the certificates of the IdP its
+//     Issuer names only: its own and those registered for it with
+//     TrustKeysCertificate (a rollover certificate, K04), never another
+//     trusted IdP's (K12); RSA keys under 2048 bits are refused (K06), and
+//     so is a pinned certificate outside its validity window (K11).
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

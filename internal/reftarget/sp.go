@@ -129,6 +129,9 @@ type spState struct {
 	// linkReqs are the link flows in progress by AuthnRequest ID
 	// (sp_link.go).
 	linkReqs map[string]linkRequest
+	// keysCerts are further signing certificates per IdP entity ID
+	// (TrustKeysCertificate).
+	keysCerts map[string][]*x509.Certificate
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -224,6 +227,7 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2.SAMLServiceProvider, SPPolicy, error) {
 	s.sp.mu.Lock()
 	idp, pol := s.sp.jitTrusted(issuer), s.sp.policy
+	roots := s.keysRoots(idp)
 	s.sp.mu.Unlock()
 	if idp.Cert == nil || idp.EntityID == "" {
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
@@ -237,7 +241,7 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		AssertionConsumerServiceURL: acs,
 		AudienceURI:                 entityID,
 		NameIdFormat:                "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent",
-		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{idp.Cert}},
+		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: roots},
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now),
 	}, pol, nil

@@ -71,6 +71,9 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 			return nil, fmt.Errorf("the signature uses %s; SHA-1 is refused", weak)
 		}
 	}
+	if err := s.keysRefuseWeak(raw); err != nil {
+		return nil, err
+	}
 	if s.has(FaultSecAcceptUnsigned) && !bytes.Contains(raw, []byte("Signature")) {
 		return s.secUnsigned(p, raw)
 	}

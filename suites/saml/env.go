@@ -95,6 +95,11 @@ type Policy struct {
 	// Whether a later login without a value removes its role follows
 	// Sync.
 	RoleMap map[string]string
+	// CertValidity is the declared handling of a pinned signing
+	// certificate outside its validity window (K11): "enforce" (refused),
+	// "ignore" (accepted while the certificate is pinned) or "" (not
+	// declared: either outcome passes and is logged).
+	CertValidity string
 }
 
 // requires reports whether the SP declares the attribute name required.
@@ -128,6 +133,16 @@ type Env struct {
 	// SecondIdP is a second identity the SP trusts as another IdP (its own
 	// entity ID and key), or nil: the check of catalogue line J07 skips.
 	SecondIdP *mockidp.Identity
+	// RolloverIdP, WeakIdP and ExpiredIdP are further signing identities
+	// of the IdP (same entity ID) whose certificates the SP trusts, or nil:
+	// a rollover certificate from its metadata (K04), an RSA-1024 one
+	// (K06) and one outside its validity window (K11); without one its
+	// check skips.
+	RolloverIdP, WeakIdP, ExpiredIdP *mockidp.Identity
+	// CanaryListen is the address the out-of-band canary listens on (""
+	// means 127.0.0.1:0, a fresh loopback port per check); CanaryURL, if
+	// set, is the base URL the SP reaches it at, used in payloads.
+	CanaryListen, CanaryURL string
 	// Policy is the SP's declared JIT policy.
 	Policy Policy
 	// Attrs are the attribute names sent; zero means DefaultAttributes.

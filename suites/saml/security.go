@@ -70,6 +70,9 @@ type secCase struct {
 	// assertion (secPrimeAssertion, P15).
 	prime  secPrime
 	primed func(id string) mockidp.Attack
+	// keys names the further identity of the contract a keys case needs
+	// (security_keys.go); the case is skipped without it.
+	keys secKeysNeed
 }
 
 // secPrime says what a primed case reuses of V's earlier login.
@@ -90,12 +93,12 @@ const (
 )
 
 // secTable lists the cases in catalogue order. Lines left out: S19, S26–S28
-// and S33 (not in the attack library yet), K04 and K06 (the SP would have
-// to trust a rollover or RSA-1024 certificate from its metadata), K11 and
-// K12 (expired certificate, second trusted IdP), X05 and X08, and the E
-// lines (encrypted assertions: out of scope of this slice). P04, P16, P17,
-// P21 and P23 are sequences or measurements with runs of their own
-// (security_proto.go).
+// secTable lists the cases in catalogue order. Lines left out: S19, S26–S28
+// and S33 (not in the attack library yet), X05 and X08, and the E lines
+// (encrypted assertions: out of scope of this slice). K04, K06, K11 and
+// K12 are in secKeysTable (they need further identities of the contract);
+// P04, P16, P17, P21 and P23 are sequences or measurements with runs of
+// their own (security_proto.go).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
 	{id: "SAML-SEC-S02-STRIPPED", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.SignatureRemoved() }},
@@ -219,10 +222,6 @@ var SecUncovered = map[string]string{
 	"S27": "not in the attack library yet (void canonicalisation)",
 	"S28": "not in the attack library yet (entity-defined IDs; a DOCTYPE, refused like X01)",
 	"S33": "not in the attack library yet (encoding/xml round-trip payloads)",
-	"K04": "needs the SP to trust a rollover certificate from the IdP metadata",
-	"K06": "needs the SP to trust an RSA-1024 certificate from the IdP metadata (the library has the case)",
-	"K11": "needs an expired certificate the SP pins, and the SP's declared validity policy",
-	"K12": "needs a second trusted IdP in the SP contract",
 	"X05": "not in the attack library yet (encodings)",
 	"X08": "not in the attack library yet (deflate bomb; the HTTP-POST binding does not deflate)",
 	"E01": "encrypted assertions are out of scope of this slice",
@@ -238,11 +237,12 @@ var SecUncovered = map[string]string{
 // SecChecks returns the security suite's checks in catalogue order (S, K,
 // P, X). The slice is new on every call.
 func SecChecks() []suites.Check {
-	out := make([]suites.Check, 0, len(secTable))
+	out := make([]suites.Check, 0, len(secTable)+len(secKeysTable))
 	for _, c := range secTable {
 		out = append(out, c.check())
 	}
-	return append(out, protoChecks()...)
+	out = append(out, protoChecks()...)
+	return append(out, secKeysChecks()...)
 }
 
 // allowed lists the verdicts that pass the case.
@@ -252,6 +252,8 @@ func (c secCase) allowed() []Verdict {
 		return []Verdict{RejectedClean, ServerError, AcceptedAsExpected}
 	case secControl:
 		return []Verdict{AcceptedAsExpected}
+	case secKeysEither:
+		return []Verdict{RejectedClean, ServerError, AcceptedAsExpected}
 	}
 	return []Verdict{RejectedClean, ServerError}
 }
@@ -470,6 +472,9 @@ func secRun(t *suites.T, c secCase) {
 	if strings.Contains(c.id, "-K0") {
 		params.Attacker, params.Clone = secAttackKeys(t, e.IdP)
 	}
+	if c.keys != secKeysNone {
+		c = e.secKeysPrepare(t, c, &params)
+	}
 	a := c.attack(params)
 	victim := e.secProvisionVictim(t, v)
 	if c.outcome == secControl && victim.id() == "" {
@@ -567,7 +572,7 @@ func secRun(t *suites.T, c secCase) {
 	case verdict == RejectedWithSideEffect:
 		t.Errorf("the SP refused %s but the accounts changed: %s (%s; J23)", a.Key(), side, verdict)
 	default:
-		t.Errorf("positive control: %s (%s); a correct SP accepts the baseline response for V", l.Summary(), verdict)
+		t.Errorf("positive control %s (%s): %s (%s); a correct SP accepts this response for V", a.Key(), a.Title, l.Summary(), verdict)
 	}
 	if c.outcome != secControl {
 		e.victimUntouched(t, before, victim.id())

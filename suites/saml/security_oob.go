@@ -1,6 +1,7 @@
 package saml
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -14,7 +15,9 @@ import (
 )
 
 // secCanary is the out-of-band oracle of the security suite (issue 6 item
-// 4): a loopback HTTP listener owned by the harness. Each case gets its own
+// 4): an HTTP listener owned by the harness, on loopback unless the
+// contract names another address (Env.CanaryListen, Env.CanaryURL) for a
+// remote SP. Each case gets its own
 // token in the URL; a request for it means the SP resolved an external
 // entity, a remote KeyInfo or an XSLT reference, a finding even when the
 // login itself was refused. The listener answers 404 and never serves a
@@ -37,14 +40,26 @@ func (h secCanaryHit) String() string {
 	return fmt.Sprintf("%s %s from %s (User-Agent %q) at %s", h.Method, h.Path, h.Remote, h.UserAgent, h.At.UTC().Format(time.RFC3339Nano))
 }
 
-// secStartCanary starts a canary on 127.0.0.1 for one check; the check's
-// clean-up stops it. A listener that cannot start aborts the check.
+// secStartCanary starts a canary for one check, on the SAML environment's
+// CanaryListen address (default 127.0.0.1:0, a fresh loopback port), and
+// names it in payloads by CanaryURL (default: derived from the listener);
+// the check's clean-up stops it. On a fixed port the out-of-band checks
+// take turns. A listener that cannot start aborts the check.
 func secStartCanary(t *suites.T) *secCanary {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Abort(fmt.Errorf("out-of-band canary: %w", err))
+	listen, public := SecKeysCanaryListen, ""
+	if e, ok := t.Env().(*Env); ok && e != nil {
+		listen = cmp.Or(e.CanaryListen, listen)
+		public = e.CanaryURL
 	}
-	c := &secCanary{base: "http://" + ln.Addr().String()}
+	if _, port, err := net.SplitHostPort(listen); err == nil && port != "0" {
+		secKeysCanaryMu.Lock()
+		t.Cleanup(secKeysCanaryMu.Unlock) // runs after the shutdown below
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		t.Abort(fmt.Errorf("out-of-band canary: listen on %s: %w", listen, err))
+	}
+	c := &secCanary{base: secKeysCanaryBase(ln.Addr(), public)}
 	c.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.mu.Lock()
 		c.hits = append(c.hits, secCanaryHit{Method: r.Method, Path: r.URL.Path, Remote: r.RemoteAddr, UserAgent: r.UserAgent(), At: time.Now()})
@@ -62,6 +77,26 @@ func secStartCanary(t *suites.T) *secCanary {
 		_ = c.srv.Shutdown(ctx)
 	})
 	return c
+}
+
+// SecKeysCanaryListen is the canary's default address: a fresh loopback
+// port per check, which only an SP on the same host reaches.
+const SecKeysCanaryListen = "127.0.0.1:0"
+
+// secKeysCanaryMu makes the checks take turns on a fixed canary port.
+var secKeysCanaryMu sync.Mutex
+
+// secKeysCanaryBase is the base URL payloads name: public when set (the
+// address the SP reaches, without a trailing slash), else the listener's
+// own, with 127.0.0.1 for an unspecified host.
+func secKeysCanaryBase(addr net.Addr, public string) string {
+	if public != "" {
+		return strings.TrimRight(public, "/")
+	}
+	if ta, ok := addr.(*net.TCPAddr); ok && ta.IP.IsUnspecified() {
+		return "http://" + net.JoinHostPort("127.0.0.1", fmt.Sprint(ta.Port))
+	}
+	return "http://" + addr.String()
 }
 
 // url is the canary URL of one case's token.

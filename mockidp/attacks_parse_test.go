@@ -224,8 +224,8 @@ func TestParseDeflateBomb(t *testing.T) {
 	provider := &saml2.SAMLServiceProvider{
 		IdentityProviderIssuer: p.IdP.EntityID, ServiceProviderIssuer: testSP.EntityID,
 		AssertionConsumerServiceURL: testSP.ACSURL, AudienceURI: testSP.EntityID,
-		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{p.IdP.Cert}},
-		AllowMissingAttributes:      true, Clock: dsig.NewFakeClockAt(testNow),
+		IDPCertificateStore:    &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{p.IdP.Cert}},
+		AllowMissingAttributes: true, Clock: dsig.NewFakeClockAt(testNow),
 		MaximumDecompressedBodySize: 2 * ParseBombSize,
 	}
 	info, err := provider.RetrieveAssertionInfo(base64.StdEncoding.EncodeToString(b.XML))

@@ -56,13 +56,18 @@ var secFaultInfos = []FaultInfo{
 func init() { faultInfos = append(faultInfos, secFaultInfos...) }
 
 // secValidate decodes and validates a SAMLResponse: the checks gosaml2
-// v0.12.0 lacks that a correct SP must make before parsing (no DOCTYPE, no
-// SHA-1), then gosaml2's validation, then the security faults.
+// v0.12.0 lacks that a correct SP must make before parsing (UTF-8 XML, not
+// DEFLATE: parseDecode; no DOCTYPE, no SHA-1), then gosaml2's validation,
+// then the security faults.
 func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*types.Response, error) {
 	raw, err := base64.StdEncoding.DecodeString(encoded)
 	if err != nil {
 		return nil, fmt.Errorf("SAMLResponse is not base64: %w", err)
 	}
+	if raw, err = s.parseDecode(raw); err != nil {
+		return nil, err
+	}
+	encoded = base64.StdEncoding.EncodeToString(raw)
 	if bytes.Contains(raw, []byte("<!DOCTYPE")) && !s.has(FaultSecAcceptDoctype) {
 		return nil, errors.New("the response carries a DOCTYPE; entity declarations are refused")
 	}
@@ -87,6 +92,11 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 	}
 	if err != nil && s.has(FaultSecXSW) {
 		if r, xerr := secNaive(p, raw); xerr == nil {
+			resp, err = r, nil
+		}
+	}
+	if err != nil && s.has(FaultParseAssertionInSignature) {
+		if r, perr := parseSignedEnvelope(p, raw); perr == nil {
 			resp, err = r, nil
 		}
 	}

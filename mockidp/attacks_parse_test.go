@@ -204,7 +204,7 @@ func TestParseEncoding(t *testing.T) {
 // accepts once its bound is lifted (what an unbounded SP does).
 func TestParseDeflateBomb(t *testing.T) {
 	p := testParams(t)
-	a := findParseAttack(t, "X08")
+	a := findAttack(t, "X08")
 	b := buildAttack(t, a)
 	assert.Less(t, len(b.XML), 64<<10, "a few dozen KiB on the wire")
 	n, err := io.Copy(io.Discard, flate.NewReader(bytes.NewReader(b.XML)))
@@ -234,15 +234,4 @@ func TestParseDeflateBomb(t *testing.T) {
 
 	assert.Contains(t, ParseDeflateBomb(1).Title, "1 MiB")
 	assert.Contains(t, ParseDeflateBomb(1<<40).Title, "64 MiB")
-}
-
-func findParseAttack(t *testing.T, key string) Attack {
-	t.Helper()
-	for _, a := range ParseCatalogue(testParams(t)) {
-		if a.Key() == key {
-			return a
-		}
-	}
-	t.Fatalf("no attack %s in the parser cases", key)
-	return Attack{}
 }

@@ -57,7 +57,8 @@ func traceNames(trace []string, m Mutation) bool {
 
 func findAttack(t *testing.T, key string) Attack {
 	t.Helper()
-	for _, a := range Catalogue(testParams(t)) {
+	p := testParams(t)
+	for _, a := range append(Catalogue(p), ParseCatalogue(p)...) {
 		if a.Key() == key {
 			return a
 		}

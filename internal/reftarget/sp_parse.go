@@ -86,19 +86,11 @@ func (s *Server) parseDecode(raw []byte) ([]byte, error) {
 // document, taken as covered by that signature; the StatusCode is read as
 // Success because an Assertion is present.
 func parseSignedEnvelope(p *saml2.SAMLServiceProvider, raw []byte) (*types.Response, error) {
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(raw); err != nil {
-		return nil, err
-	}
-	root := doc.Root()
-	if root == nil {
-		return nil, errors.New("empty document")
-	}
-	ctx, err := etreeutils.NSBuildParentContext(root)
+	root, err := parseRoot(raw)
 	if err != nil {
 		return nil, err
 	}
-	detached, err := etreeutils.NSDetatch(ctx, root)
+	detached, err := parseDetached(root)
 	if err != nil {
 		return nil, err
 	}
@@ -120,15 +112,10 @@ func parseSignedEnvelope(p *saml2.SAMLServiceProvider, raw []byte) (*types.Respo
 	if as == nil {
 		return nil, errors.New("no assertion")
 	}
-	resp := &types.Response{}
-	if err := xml.Unmarshal(raw, resp); err != nil {
-		return nil, err
-	}
-	a, err := parseAssertion(as)
+	resp, err := parseVerifiedAs(raw, as)
 	if err != nil {
 		return nil, err
 	}
-	resp.Assertions = []types.Assertion{*a}
 	resp.SignatureValidated = true
 	if resp.Status != nil && resp.Status.StatusCode != nil {
 		resp.Status.StatusCode.Value = saml2.StatusCodeSuccess
@@ -139,13 +126,15 @@ func parseSignedEnvelope(p *saml2.SAMLServiceProvider, raw []byte) (*types.Respo
 	return resp, nil
 }
 
-// parseAssertion unmarshals a detached copy of as, marked verified.
-func parseAssertion(as *etree.Element) (*types.Assertion, error) {
-	ctx, err := etreeutils.NSBuildParentContext(as)
-	if err != nil {
+// parseVerifiedAs is the Response of raw (unmarshalled as it stands) with
+// as, detached, as its one Assertion, taken as verified: what the faults
+// that consume an Assertion they did not verify read.
+func parseVerifiedAs(raw []byte, as *etree.Element) (*types.Response, error) {
+	resp := &types.Response{}
+	if err := xml.Unmarshal(raw, resp); err != nil {
 		return nil, err
 	}
-	detached, err := etreeutils.NSDetatch(ctx, as)
+	detached, err := parseDetached(as)
 	if err != nil {
 		return nil, err
 	}
@@ -155,10 +144,32 @@ func parseAssertion(as *etree.Element) (*types.Assertion, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &types.Assertion{}
-	if err := xml.Unmarshal(b, a); err != nil {
+	a := types.Assertion{}
+	if err := xml.Unmarshal(b, &a); err != nil {
 		return nil, err
 	}
 	a.SignatureValidated = true
-	return a, nil
+	resp.Assertions = []types.Assertion{a}
+	return resp, nil
+}
+
+// parseDetached copies el with every namespace in scope declared on it.
+func parseDetached(el *etree.Element) (*etree.Element, error) {
+	ctx, err := etreeutils.NSBuildParentContext(el)
+	if err != nil {
+		return nil, err
+	}
+	return etreeutils.NSDetatch(ctx, el)
+}
+
+// parseRoot parses raw and returns its root element.
+func parseRoot(raw []byte) (*etree.Element, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil {
+		return nil, err
+	}
+	if doc.Root() == nil {
+		return nil, errors.New("empty document")
+	}
+	return doc.Root(), nil
 }

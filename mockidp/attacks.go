@@ -452,7 +452,8 @@ type AttackParams struct {
 }
 
 // Catalogue returns every attack this package implements, in catalogue
-// order, built from p.
+// order, built from p, except the parser lines S19, S26–S28, S33, X05 and
+// X08, which ParseCatalogue returns.
 func Catalogue(p AttackParams) []Attack {
 	v := p.Victim
 	out := []Attack{

@@ -57,7 +57,8 @@ func traceNames(trace []string, m Mutation) bool {
 
 func findAttack(t *testing.T, key string) Attack {
 	t.Helper()
-	for _, a := range Catalogue(testParams(t)) {
+	p := testParams(t)
+	for _, a := range append(Catalogue(p), ParseCatalogue(p)...) {
 		if a.Key() == key {
 			return a
 		}
@@ -87,7 +88,7 @@ var carriesVictim = regexp.MustCompile(`^(S06/nameid|S0[7-9]|S1[0-8]|S2[01345]|S
 func TestAttacksAgainstTheReference(t *testing.T) {
 	p := testParams(t)
 	trusted := p.IdP
-	for _, a := range Catalogue(p) {
+	for _, a := range append(Catalogue(p), ParseCatalogue(p)...) {
 		t.Run(a.Key(), func(t *testing.T) {
 			require.NotEmpty(t, a.Title)
 			require.NotEmpty(t, a.References)

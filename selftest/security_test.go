@@ -25,6 +25,9 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultSecNoRecipient:       {"SAML-SEC-P08", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoTimeChecks:      {"SAML-SEC-P01", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecAcceptDoctype:     {"SAML-SEC-X02-PARAMETER", "ACCEPTED_AS_EXPECTED"},
+	// The parser faults (internal/reftarget/sp_parse.go).
+	reftarget.FaultParseInflateUnbounded:     {"SAML-SEC-X08", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultParseAssertionInSignature: {"SAML-SEC-S19", "ACCEPTED_AS_VICTIM"},
 }
 
 func init() {

@@ -46,8 +46,10 @@ const (
 	// secHonest: a session for the honest principal the genuinely signed
 	// bytes name (ACCEPTED_AS_EXPECTED) is allowed too; never V. S03 (the
 	// Response signature covers the assertion), S21–S23 and S34 (the full,
-	// attacker-owned value), X04 (xi:include ignored) and K10 (the pinned
-	// key verifies, the RetrievalMethod is ignored).
+	// attacker-owned value), X04 (xi:include ignored), K10 (the pinned
+	// key verifies, the RetrievalMethod is ignored), S33 (the round-trip
+	// payload is ignored) and X05 (the re-encoded document is read the same
+	// in the signature and the data path).
 	secHonest
 	// secControl: the positive control, which must be accepted as V.
 	secControl
@@ -92,13 +94,11 @@ const (
 	secExtended = "tier:extended"
 )
 
-// secTable lists the cases in catalogue order. Lines left out: S19, S26–S28
-// secTable lists the cases in catalogue order. Lines left out: S19, S26–S28
-// and S33 (not in the attack library yet), X05 and X08, and the E lines
-// (encrypted assertions: out of scope of this slice). K04, K06, K11 and
-// K12 are in secKeysTable (they need further identities of the contract);
-// P04, P16, P17, P21 and P23 are sequences or measurements with runs of
-// their own (security_proto.go).
+// secTable lists the cases in catalogue order. Lines left out: the E
+// lines (encrypted assertions: out of scope of this slice). K04, K06, K11
+// and K12 are in secKeysTable (they need further identities of the
+// contract); P04, P16, P17, P21 and P23 are sequences or measurements with
+// runs of their own (security_proto.go).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
 	{id: "SAML-SEC-S02-STRIPPED", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.SignatureRemoved() }},
@@ -131,6 +131,7 @@ var secTable = []secCase{
 	{id: "SAML-SEC-S18-STATUSDETAIL", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack {
 		return mockidp.NestedAssertion(p.Victim, "statusdetail")
 	}},
+	{id: "SAML-SEC-S19", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseErrorResponseDecoy(p.Victim) }},
 	{id: "SAML-SEC-S20", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack {
 		return mockidp.DonorAssertion(p.Victim, p.SP, p.OtherSP.EntityID)
 	}},
@@ -144,10 +145,24 @@ var secTable = []secCase{
 	}},
 	{id: "SAML-SEC-S24", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.EarlierDigestValue(p.Victim) }},
 	{id: "SAML-SEC-S25", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParserDifferential(p.Victim) }},
+	{id: "SAML-SEC-S26-ATTLIST", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack {
+		return mockidp.ParseNamespaceConfusion(p.Victim, "attlist")
+	}},
+	{id: "SAML-SEC-S26-STATUSDETAIL", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack {
+		return mockidp.ParseNamespaceConfusion(p.Victim, "statusdetail")
+	}},
+	{id: "SAML-SEC-S26-REBOUND-DS", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack {
+		return mockidp.ParseNamespaceConfusion(p.Victim, "rebound-ds")
+	}},
+	{id: "SAML-SEC-S27", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseVoidCanonicalisation(p.Victim) }},
+	{id: "SAML-SEC-S28", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseEntityDefinedID(p.Victim) }},
 	{id: "SAML-SEC-S29", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.DuplicateID(p.Victim) }},
 	{id: "SAML-SEC-S30", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.SecondSignedInfo(p.Victim) }},
 	{id: "SAML-SEC-S31", tier: secCore, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.DigestValueComment(p.Victim) }},
 	{id: "SAML-SEC-S32", tier: secExtended, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.EmptyReferenceURI(p.Victim, p.IdP) }},
+	{id: "SAML-SEC-S33-ELEMENT", tier: secExtended, outcome: secHonest, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseRoundTrip(p.Victim, "element") }},
+	{id: "SAML-SEC-S33-ATTRIBUTE", tier: secExtended, outcome: secHonest, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseRoundTrip(p.Victim, "attribute") }},
+	{id: "SAML-SEC-S33-DIRECTIVE", tier: secExtended, outcome: secHonest, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParseRoundTrip(p.Victim, "directive") }},
 	{id: "SAML-SEC-S34", tier: secExtended, outcome: secHonest, attack: func(p mockidp.AttackParams) mockidp.Attack {
 		return mockidp.SignedCommentWithComments(p.Victim, p.Suffix, p.IdP)
 	}},
@@ -200,9 +215,13 @@ var secTable = []secCase{
 	{id: "SAML-SEC-X02-PARAMETER", tier: secCore, oob: true, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.ParameterEntityCanary(p.Canary) }},
 	{id: "SAML-SEC-X03", tier: secCore, budget: true, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.EntityExpansion(3) }},
 	{id: "SAML-SEC-X04", tier: secExtended, outcome: secHonest, oob: true, attack: func(p mockidp.AttackParams) mockidp.Attack { return mockidp.XInclude(p.Canary) }},
+	{id: "SAML-SEC-X05-UTF8-BOM", tier: secExtended, outcome: secHonest, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ParseEncoding("utf8-bom") }},
+	{id: "SAML-SEC-X05-UTF16", tier: secExtended, outcome: secHonest, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ParseEncoding("utf16") }},
+	{id: "SAML-SEC-X05-DECLARED-LATIN1", tier: secExtended, outcome: secHonest, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ParseEncoding("declared-latin1") }},
 	{id: "SAML-SEC-X06", tier: secExtended, budget: true, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.DeepNesting(100_000) }},
 	{id: "SAML-SEC-X07-NON-XML", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.Malformed("non-xml") }},
 	{id: "SAML-SEC-X07-WRONG-ROOT", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.Malformed("wrong-root") }},
+	{id: "SAML-SEC-X08", tier: secCore, budget: true, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.ParseDeflateBomb(mockidp.ParseBombSize) }},
 	{id: "SAML-SEC-X09-NO-SIGNEDINFO", tier: secExtended, attack: func(mockidp.AttackParams) mockidp.Attack {
 		return mockidp.MalformedSignature("no-signedinfo")
 	}},
@@ -217,13 +236,6 @@ var secTable = []secCase{
 // SecUncovered maps each line of catalogue §5.3–§5.7 that no SAML-SEC
 // check covers to the reason; a test keeps it and the table in step.
 var SecUncovered = map[string]string{
-	"S19": "not in the attack library yet (a signed status-only Response with a decoy ds:Object)",
-	"S26": "not in the attack library yet (namespace confusion)",
-	"S27": "not in the attack library yet (void canonicalisation)",
-	"S28": "not in the attack library yet (entity-defined IDs; a DOCTYPE, refused like X01)",
-	"S33": "not in the attack library yet (encoding/xml round-trip payloads)",
-	"X05": "not in the attack library yet (encodings)",
-	"X08": "not in the attack library yet (deflate bomb; the HTTP-POST binding does not deflate)",
 	"E01": "encrypted assertions are out of scope of this slice",
 	"E02": "encrypted assertions are out of scope of this slice",
 	"E03": "encrypted assertions are out of scope of this slice",
@@ -429,7 +441,7 @@ const (
 // decoded XML exactly as sent, the case and its mutation trace.
 func secEvidence(a mockidp.Attack, b *mockidp.Built, relay string) string {
 	var s strings.Builder
-	xml := string(b.XML)
+	xml := secParseShown(b.XML)
 	if len(xml) > secClip {
 		xml = xml[:secClip] + fmt.Sprintf("… [%d more bytes not shown]", len(b.XML)-secClip)
 	}

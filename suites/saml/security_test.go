@@ -69,7 +69,7 @@ func TestSecTableIsLiteralAndConsistent(t *testing.T) {
 	// The lines the catalogue lets an SP accept as the honest principal.
 	for _, c := range secTable {
 		line := c.attack(secDescribeParams).ID
-		honest := line == "S03" || line == "S21" || line == "S22" || line == "S23" || line == "S34" || line == "X04" || line == "K10"
+		honest := line == "S03" || line == "S21" || line == "S22" || line == "S23" || line == "S33" || line == "S34" || line == "X04" || line == "X05" || line == "K10"
 		assert.Equal(t, honest, c.outcome == secHonest, c.id)
 	}
 }

@@ -472,7 +472,10 @@ const ReferenceWhoamiGroups = "groups"
 // checks read it.
 func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
-		NameIDCase: "exact", Transient: "reject", Link: "deny"}
+		NameIDCase: "exact", Transient: "reject", Link: "deny", Encryption: "optional"}
+	if p.RequireEncryption {
+		out.Encryption = "required"
+	}
 	if p.RequireEmail {
 		out.Required = []string{reftarget.AttrEmail}
 	}

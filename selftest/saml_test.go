@@ -32,7 +32,8 @@ func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
 	ref.Server.TrustSecondIdP(reftarget.TrustedIdP{EntityID: idp2.EntityID, Cert: idp2.Cert})
 	jitApplyFaultPolicy(ref)
 	pol := ref.Server.SPPolicy()
-	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL, WhoamiGroups: runner.ReferenceWhoamiGroups}
+	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL, WhoamiGroups: runner.ReferenceWhoamiGroups,
+		EncryptionCert: ref.Server.SPEncryptionCert()}
 	if spInitiated {
 		sp.LoginURL = ref.SP.LoginURL
 	}

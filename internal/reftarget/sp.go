@@ -77,6 +77,9 @@ type SPPolicy struct {
 	// in it grants nothing. With SyncOnLogin the roles follow every
 	// login; without, they are set at the account's first login only.
 	RoleMap map[string]string
+	// RequireEncryption refuses a response whose assertion is not
+	// encrypted to the SP's encryption key; off, both are accepted.
+	RequireEncryption bool
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation
@@ -120,6 +123,8 @@ type spState struct {
 	roles map[string][]string
 	// others are further trusted IdPs (TrustSecondIdP).
 	others []TrustedIdP
+	// enc is the SP's encryption key pair (sp_enc.go).
+	enc encKeys
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {
@@ -197,12 +202,12 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/samlmetadata+xml")
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
-  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">%s
     <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
     <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
   </md:SPSSODescriptor>
 </md:EntityDescriptor>
-`, html.EscapeString(entityID), html.EscapeString(acs))
+`, html.EscapeString(entityID), s.encKeyDescriptor(), html.EscapeString(acs))
 }
 
 // provider returns a gosaml2 service provider for one request, trusting
@@ -216,7 +221,7 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
 	}
 	entityID, acs := s.spURLs(r)
-	return &saml2.SAMLServiceProvider{
+	p := &saml2.SAMLServiceProvider{
 		IdentityProviderSSOURL:      idp.SSOURL,
 		IdentityProviderSSOBinding:  saml2.BindingHttpRedirect,
 		IdentityProviderIssuer:      idp.EntityID,
@@ -227,7 +232,9 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: []*x509.Certificate{idp.Cert}},
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now),
-	}, pol, nil
+	}
+	s.encProvide(p)
+	return p, pol, nil
 }
 
 // serveSPLogin starts an SP-initiated login: it remembers the AuthnRequest
@@ -321,9 +328,9 @@ func (s *Server) consume(r *http.Request, encoded string) (string, *loginError) 
 	if err != nil {
 		return "", &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
-	resp, err := s.secValidate(p, strings.TrimSpace(encoded))
-	if err != nil {
-		return "", refuse("invalid response: %v", err)
+	resp, lerr := s.encValidate(p, pol, strings.TrimSpace(encoded))
+	if lerr != nil {
+		return "", lerr
 	}
 	if len(resp.Assertions) != 1 {
 		return "", refuse("the response carries %d assertions; exactly one signed assertion is accepted", len(resp.Assertions))

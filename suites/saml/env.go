@@ -13,6 +13,7 @@ package saml
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -46,6 +47,10 @@ type SP struct {
 	// to the list of the session's group or role names (the roles
 	// oracle of catalogue J16, J17); "" means the SP shows none.
 	WhoamiGroups string
+	// EncryptionCert is the certificate the SP publishes for encryption
+	// (KeyDescriptor use="encryption"); nil means none: the encrypted
+	// assertion cases (catalogue E) skip.
+	EncryptionCert *x509.Certificate
 }
 
 // Policy is what the SP declares about JIT provisioning; the
@@ -84,6 +89,10 @@ type Policy struct {
 	// Whether a later login without a value removes its role follows
 	// Sync.
 	RoleMap map[string]string
+	// Encryption is "required" (a plaintext assertion is refused),
+	// "optional" (encrypted and plaintext assertions are accepted), "off"
+	// (encrypted assertions are not accepted) or "" (not declared).
+	Encryption string
 }
 
 // requires reports whether the SP declares the attribute name required.

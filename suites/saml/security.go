@@ -70,6 +70,9 @@ type secCase struct {
 	// assertion (secPrimeAssertion, P15).
 	prime  secPrime
 	primed func(id string) mockidp.Attack
+	// enc gates the encrypted-assertion cases (security_enc.go) on the
+	// SP's encryption certificate and declared policy.
+	enc secEncGate
 }
 
 // secPrime says what a primed case reuses of V's earlier login.
@@ -95,8 +98,8 @@ const (
 // K12 (expired certificate, second trusted IdP), P04 (the skew sweep is a
 // measurement, not a verdict), P16, P17 and P21 (they need the
 // IdP-initiated policy the contract does not declare yet, or RelayState
-// handling), P23 (informational), X05 and X08, and
-// the E lines (encrypted assertions: out of scope of this slice).
+// handling), P23 (informational), X05 and X08. The E lines
+// (encrypted assertions) are in secEncTable (security_enc.go).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
 	{id: "SAML-SEC-S02-STRIPPED", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.SignatureRemoved() }},
@@ -231,24 +234,16 @@ var SecUncovered = map[string]string{
 	"P23": "informational (SessionNotOnOrAfter); the session lifetime is not observable through whoami alone",
 	"X05": "not in the attack library yet (encodings)",
 	"X08": "not in the attack library yet (deflate bomb; the HTTP-POST binding does not deflate)",
-	"E01": "encrypted assertions are out of scope of this slice",
-	"E02": "encrypted assertions are out of scope of this slice",
-	"E03": "encrypted assertions are out of scope of this slice",
-	"E04": "encrypted assertions are out of scope of this slice",
-	"E05": "encrypted assertions are out of scope of this slice",
-	"E06": "encrypted assertions are out of scope of this slice",
-	"E07": "encrypted assertions are out of scope of this slice",
-	"E08": "encrypted assertions are out of scope of this slice",
 }
 
 // SecChecks returns the security suite's checks in catalogue order (S, K,
-// P, X). The slice is new on every call.
+// P, X, E). The slice is new on every call.
 func SecChecks() []suites.Check {
 	out := make([]suites.Check, 0, len(secTable))
 	for _, c := range secTable {
 		out = append(out, c.check())
 	}
-	return out
+	return append(out, secEncChecks()...)
 }
 
 // allowed lists the verdicts that pass the case.
@@ -457,6 +452,9 @@ func secEvidence(a mockidp.Attack, b *mockidp.Built, relay string) string {
 // the crafted response from a fresh browser, the verdict.
 func secRun(t *suites.T, c secCase) {
 	e := Session(t)
+	if why := c.enc.skip(e); why != "" {
+		t.Skipf("%s", why)
+	}
 	v := e.newPerson("victim")
 	atk := e.newPerson("atk")
 	full := Person{NameID: v.NameID + secSuffix, Email: v.Email + secSuffix}
@@ -475,6 +473,9 @@ func secRun(t *suites.T, c secCase) {
 	}
 	if strings.Contains(c.id, "-K0") {
 		params.Attacker, params.Clone = secAttackKeys(t, e.IdP)
+	}
+	if c.enc != secEncNone {
+		params.EncCert, params.EncWrongCert = e.SP.EncryptionCert, secEncWrongCert(t)
 	}
 	a := c.attack(params)
 	victim := e.secProvisionVictim(t, v)

@@ -215,7 +215,7 @@ func (s *Server) encSec(p *saml2.SAMLServiceProvider, encoded string) (*types.Re
 }
 
 // encDecrypt decrypts one EncryptedAssertion with gosaml2's types and
-// parses the plaintext.
+// parses the plaintext; a SHA-1 signature inside is refused as outside.
 func encDecrypt(el *etree.Element, cert *tls.Certificate) (*types.Assertion, error) {
 	d := etree.NewDocument()
 	c, err := encDetach(el)
@@ -231,7 +231,18 @@ func encDecrypt(el *etree.Element, cert *tls.Certificate) (*types.Assertion, err
 	if err := xml.Unmarshal(b, &ea); err != nil {
 		return nil, err
 	}
-	return ea.Decrypt(cert)
+	plain, err := ea.DecryptBytes(cert)
+	if err != nil {
+		return nil, err
+	}
+	if weak := encWeakSignatureAlg(plain); weak != "" {
+		return nil, fmt.Errorf("the encrypted assertion's signature uses %s; SHA-1 is refused", weak)
+	}
+	var a types.Assertion
+	if err := xml.Unmarshal(plain, &a); err != nil {
+		return nil, err
+	}
+	return &a, nil
 }
 
 // encTrustDecrypted is FaultEncAcceptUnsignedDecrypted: the decrypted
@@ -294,4 +305,44 @@ func encDetach(el *etree.Element) (*etree.Element, error) {
 		return nil, err
 	}
 	return etreeutils.NSDetatch(ctx, el)
+}
+
+// encWeakSHA1 are the SHA-1 algorithms a signature must not use.
+var encWeakSHA1 = []string{"http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2000/09/xmldsig#sha1"}
+
+// encWeakSignatureAlg returns the SHA-1 algorithm a signature of the
+// document uses (a SignatureMethod or a Reference's DigestMethod), or "".
+// The DigestMethod of an RSA-OAEP EncryptionMethod is no signature's: OAEP
+// with SHA-1 is the SAML interoperability default and is not weak. A
+// document etree cannot read is judged on its bytes.
+func encWeakSignatureAlg(raw []byte) string {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(raw); err != nil || doc.Root() == nil {
+		for _, weak := range encWeakSHA1 {
+			if bytes.Contains(raw, []byte(`"`+weak+`"`)) {
+				return weak
+			}
+		}
+		return ""
+	}
+	var found string
+	var walk func(el *etree.Element)
+	walk = func(el *etree.Element) {
+		for _, c := range el.ChildElements() {
+			if found != "" {
+				return
+			}
+			if (c.Tag == "SignatureMethod" || c.Tag == "DigestMethod") && el.Tag != "EncryptionMethod" {
+				for _, weak := range encWeakSHA1 {
+					if c.SelectAttrValue("Algorithm", "") == weak {
+						found = weak
+						return
+					}
+				}
+			}
+			walk(c)
+		}
+	}
+	walk(doc.Root())
+	return found
 }

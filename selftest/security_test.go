@@ -25,6 +25,10 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultSecNoRecipient:       {"SAML-SEC-P08", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecNoTimeChecks:      {"SAML-SEC-P01", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultSecAcceptDoctype:     {"SAML-SEC-X02-PARAMETER", "ACCEPTED_AS_EXPECTED"},
+
+	reftarget.FaultEncAcceptUnsignedDecrypted: {"SAML-SEC-E02", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultEncPlaintextAllowed:        {"SAML-SEC-E03", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultEncMixedAssertions:         {"SAML-SEC-E05", "ACCEPTED_AS_VICTIM"},
 }
 
 func init() {

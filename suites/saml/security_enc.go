@@ -93,9 +93,20 @@ var secEncControlTitles = map[string]string{
 	"SAML-SEC-E01-AES256-GCM": "An encrypted signed assertion for the canary victim (AES-256-GCM, RSA-OAEP) is accepted as the victim (GCM preferred)",
 }
 
-// secEncChecks are the E checks: the table's, the uniform-error probe pair
-// of E06 and the EncryptedID case E08.
+// secEncChecks are the E checks in catalogue order: the table's, with the
+// uniform-error probe pair of E06 after the two probes, and the
+// EncryptedID case E08 last.
 func secEncChecks() []suites.Check {
+	refs := func(a mockidp.Attack) string { return "catalogue " + a.ID + "; " + strings.Join(a.References, "; ") }
+	uniform := suites.Check{
+		ID:    "SAML-SEC-E06-UNIFORM",
+		Title: "A bad-padding and a bad-content AES-CBC ciphertext get the same answer (no padding oracle)",
+		Spec:  refs(mockidp.EncTamperedCBC("padding", nil)),
+		Rule:  "Two tampered ciphertexts of an encrypted assertion, one with bad CBC padding and one that decrypts to bad XML, are both refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once numbers and long tokens are masked. A difference tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011). The timings are logged, not judged.",
+		Level: suites.Should, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
+		Labels: []string{suites.SAMLLabel, "area:saml-security", secExtended}, Covers: []string{"E06"},
+		Run: secEncUniform,
+	}
 	out := make([]suites.Check, 0, len(secEncTable)+2)
 	for _, c := range secEncTable {
 		ch := c.check()
@@ -104,31 +115,19 @@ func secEncChecks() []suites.Check {
 			ch.Rule = fmt.Sprintf("An SP that declares it accepts encrypted assertions (--sp-encryption optional or required) accepts a signed assertion for the canary victim V encrypted to its certificate in an unsigned Response (%s), and the session is V's account; it calibrates the E cases.", c.attack(secDescribeParams).Title)
 		}
 		out = append(out, ch)
+		if c.id == "SAML-SEC-E06-CONTENT" {
+			out = append(out, uniform)
+		}
 	}
-	refs := func(a mockidp.Attack) string { return "catalogue " + a.ID + "; " + strings.Join(a.References, "; ") }
-	labels := []string{suites.SAMLLabel, "area:saml-security", secExtended}
-	e06 := mockidp.EncTamperedCBC("padding", nil)
-	e08 := mockidp.EncNameID(nil)
-	return append(out,
-		suites.Check{
-			ID:    "SAML-SEC-E06-UNIFORM",
-			Title: "A bad-padding and a bad-content AES-CBC ciphertext get the same answer (no padding oracle)",
-			Spec:  refs(e06),
-			Rule:  "Two tampered ciphertexts of an encrypted assertion, one with bad CBC padding and one that decrypts to bad XML, are both refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once numbers and long tokens are masked. A difference tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011). The timings are logged, not judged.",
-			Level: suites.Should, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
-			Labels: labels, Covers: []string{"E06"},
-			Run: secEncUniform,
-		},
-		suites.Check{
-			ID:    "SAML-SEC-E08",
-			Title: "An EncryptedID instead of NameID is keyed on its plaintext consistently, or refused",
-			Spec:  refs(e08),
-			Rule:  "An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key).",
-			Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
-			Labels: []string{suites.SAMLLabel, "area:saml-security", secCore}, Covers: []string{"E08"},
-			Run: secEncNameID,
-		},
-	)
+	return append(out, suites.Check{
+		ID:    "SAML-SEC-E08",
+		Title: "An EncryptedID instead of NameID is keyed on its plaintext consistently, or refused",
+		Spec:  refs(mockidp.EncNameID(nil)),
+		Rule:  "An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key).",
+		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
+		Labels: []string{suites.SAMLLabel, "area:saml-security", secCore}, Covers: []string{"E08"},
+		Run: secEncNameID,
+	})
 }
 
 var (

@@ -7,10 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
-	"github.com/provcheck/provcheck/provginkgo"
-	"github.com/provcheck/provcheck/runner"
 	"github.com/provcheck/provcheck/suites"
-	"github.com/provcheck/provcheck/target"
 )
 
 // encWarnedBy names the encryption faults that `should` checks catch: the
@@ -46,22 +43,11 @@ var _ = Describe("SAML encryption faults of the reference SP caught by should ch
 	)
 })
 
-// With encryption required, the reference SP passes every E check, strict,
-// E03 (the plaintext assertion refused) included.
+// With encryption required, the reference SP passes every SAML check,
+// strict: the E checks, E03 (the plaintext assertion refused) included,
+// and the others, whose benign logins the harness then sends encrypted.
 var _ = Describe("the reference SP requiring encrypted assertions", func() {
 	pol := reftarget.DefaultSPPolicy()
 	encRequiredPolicy(&pol)
-	var alt *reftarget.Running
-	provginkgo.Specs(provginkgo.Config{
-		Strict:    true,
-		Selection: suites.Selection{Run: []string{"SAML-SEC-E*"}},
-		Target: func() target.Config {
-			var err error
-			alt, err = reftarget.Start(reftarget.Options{SPPolicy: &pol})
-			Expect(err).NotTo(HaveOccurred())
-			DeferCleanup(alt.Close)
-			return target.Config{BaseURL: alt.URL, BearerToken: alt.Token}
-		},
-		SAML: func() *runner.SAMLConfig { return trustMockIdP(alt, true) },
-	})
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
 })

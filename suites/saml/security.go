@@ -455,6 +455,7 @@ func secRun(t *suites.T, c secCase) {
 	if why := c.enc.skip(e); why != "" {
 		t.Skipf("%s", why)
 	}
+	c.encPlaintextCase(t, e)
 	v := e.newPerson("victim")
 	atk := e.newPerson("atk")
 	full := Person{NameID: v.NameID + secSuffix, Email: v.Email + secSuffix}
@@ -618,7 +619,8 @@ func (e *Env) secPrime(t *suites.T, c secCase, v secVictim, now time.Time) strin
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))
 	}
-	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: "SAMLResponse (decoded XML of V's priming login):\n" + indentXML(built.XML)}
+	built, plain := e.encBenign(t, spec, e.IdP, built)
+	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: "SAMLResponse (decoded XML of V's priming login):\n" + indentXML(built.XML) + plain}
 	if l = p.send(); l.Session == nil || !v.is(*l.Session) {
 		t.Skipf("the priming login of the canary victim V did not land in V's account (%s); the case cannot be judged", l.Summary())
 	}

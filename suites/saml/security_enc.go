@@ -259,3 +259,39 @@ func secEncNameID(t *suites.T) {
 		t.Errorf("the two EncryptedID logins of one NameID were treated differently (%s, then %s): not consistent", verdicts[0], verdicts[1])
 	}
 }
+
+// encRequired reports whether the SP declares encrypted assertions
+// required and publishes its certificate: benign logins are then sent
+// encrypted, as the SP expects.
+func (e *Env) encRequired() bool {
+	return e.Policy.Encryption == "required" && e.SP.EncryptionCert != nil
+}
+
+// encBenign returns the benign response built over spec, encrypted to
+// the SP when it requires encryption (the same signed assertion, verified
+// in plain form before), with the evidence of the plaintext; otherwise
+// built and "".
+func (e *Env) encBenign(t *suites.T, spec mockidp.ResponseSpec, idp *mockidp.Identity, built *mockidp.Built) (*mockidp.Built, string) {
+	if !e.encRequired() {
+		return built, ""
+	}
+	enc, err := mockidp.Build(spec, mockidp.DefaultSignOptions(idp), mockidp.EncryptAssertion(mockidp.EncOptions{Cert: e.SP.EncryptionCert}))
+	if err != nil {
+		t.Abort(fmt.Errorf("mock IdP: %w", err))
+	}
+	return enc, "\n\nthe same response before its assertion was encrypted to the SP's certificate (--sp-encryption required):\n" + indentXML(built.XML)
+}
+
+// encPlaintextCase is what secRun does with a case that sends a plaintext
+// assertion to an SP requiring encryption: the positive control is
+// skipped (E01 is the one for this SP); a refusal of another case is
+// logged as possibly the policy's.
+func (c secCase) encPlaintextCase(t *suites.T, e *Env) {
+	if c.enc != secEncNone || !e.encRequired() {
+		return
+	}
+	if c.outcome == secControl {
+		t.Skipf("the SP declares encrypted assertions required (--sp-encryption required) and this control sends a plaintext assertion; SAML-SEC-E01 is the positive control for this SP")
+	}
+	t.Logf("the SP declares encrypted assertions required: it may refuse this plaintext case for that reason alone (the SAML-SEC-E checks send encrypted ones)")
+}

@@ -45,7 +45,7 @@ func TestRunEmbeddedSP(t *testing.T) {
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
 	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
-	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021")
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021", "SAML-SEC-E03") // E03: the embedded SP declares encryption optional
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -75,10 +75,12 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--scim-url", ref.URL, "--scim-token", ref.Token,
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
 		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml",
-		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin")
+		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin",
+		"--sp-encryption-cert", encCertPEM(t, ref), "--sp-encryption", "optional")
 	require.Equal(t, exitOK, code, stderr)
 	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
-		"SAML-SEC-P12", "SAML-SEC-P13") // P12, P13 answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-P12", "SAML-SEC-P13", // P12, P13 answer AuthnRequests: no --sp-login-url here
+		"SAML-SEC-E03") // E03: encryption is declared optional
 }
 
 // assertPassedOrSkipped checks that every check passed, except those named

@@ -123,8 +123,6 @@ type spState struct {
 	roles map[string][]string
 	// others are further trusted IdPs (TrustSecondIdP).
 	others []TrustedIdP
-	// enc is the SP's encryption key pair (sp_enc.go).
-	enc encKeys
 }
 
 func newSPState(policy *SPPolicy, idp *TrustedIdP, entityID string) *spState {

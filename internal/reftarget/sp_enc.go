@@ -24,7 +24,7 @@ import (
 )
 
 // Encrypted assertions (catalogue §5.7): the reference SP has an
-// encryption key pair, generated at its first use, whose certificate its
+// encryption key pair (one per process, generated at first use) whose certificate its
 // metadata publishes as KeyDescriptor use="encryption". gosaml2 decrypts
 // EncryptedAssertions with it (SPKeyStore); before that the SP refuses
 // what gosaml2 would let through or report unevenly: a plaintext
@@ -57,13 +57,18 @@ const (
 	encUniformRefusal = "the encrypted assertion cannot be decrypted"
 )
 
-// encKeys is the SP's encryption key pair, generated once.
+// encKeys is an encryption key pair, generated once.
 type encKeys struct {
 	once sync.Once
 	key  *rsa.PrivateKey
 	cert *x509.Certificate
 	err  error
 }
+
+// encProcessKeys is the key pair of every reference SP of the process: a
+// 2048-bit RSA key takes a while to generate, and the self-tests start
+// hundreds of servers.
+var encProcessKeys encKeys
 
 // encGenerate makes a 2048-bit RSA key and a self-signed certificate.
 func encGenerate() (*rsa.PrivateKey, *x509.Certificate, error) {
@@ -94,9 +99,10 @@ func encGenerate() (*rsa.PrivateKey, *x509.Certificate, error) {
 	return key, cert, nil
 }
 
-// encPair returns the SP's encryption key pair, generating it at first use.
+// encPair returns the SP's encryption key pair: the process's, generated
+// at its first use.
 func (s *Server) encPair() (*rsa.PrivateKey, *x509.Certificate, error) {
-	k := &s.sp.enc
+	k := &encProcessKeys
 	k.once.Do(func() { k.key, k.cert, k.err = encGenerate() })
 	return k.key, k.cert, k.err
 }

@@ -223,13 +223,7 @@ func (s *Server) encSec(p *saml2.SAMLServiceProvider, encoded string) (*types.Re
 // encDecrypt decrypts one EncryptedAssertion with gosaml2's types and
 // parses the plaintext; a SHA-1 signature inside is refused as outside.
 func encDecrypt(el *etree.Element, cert *tls.Certificate) (*types.Assertion, error) {
-	d := etree.NewDocument()
-	c, err := encDetach(el)
-	if err != nil {
-		return nil, err
-	}
-	d.SetRoot(c)
-	b, err := d.WriteToBytes()
+	b, err := encBytes(el)
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +265,7 @@ func encTrustDecrypted(p *saml2.SAMLServiceProvider, raw []byte, decrypted []typ
 // encMixed is FaultEncMixedAssertions: the response validated without its
 // plaintext assertions, then the first plaintext Assertion consumed.
 func (s *Server) encMixed(p *saml2.SAMLServiceProvider, doc *etree.Document, plain []*etree.Element) (*types.Response, *loginError) {
-	first, err := encDetach(plain[0])
+	first, err := encBytes(plain[0])
 	if err != nil {
 		return nil, refuse("invalid response: %v", err)
 	}
@@ -286,14 +280,8 @@ func (s *Server) encMixed(p *saml2.SAMLServiceProvider, doc *etree.Document, pla
 	if lerr != nil {
 		return nil, lerr
 	}
-	d := etree.NewDocument()
-	d.SetRoot(first)
-	fb, err := d.WriteToBytes()
-	if err != nil {
-		return nil, refuse("invalid response: %v", err)
-	}
 	var a types.Assertion
-	if err := xml.Unmarshal(fb, &a); err != nil {
+	if err := xml.Unmarshal(first, &a); err != nil {
 		return nil, refuse("invalid response: %v", err)
 	}
 	if len(resp.Assertions) == 0 {
@@ -302,6 +290,17 @@ func (s *Server) encMixed(p *saml2.SAMLServiceProvider, doc *etree.Document, pla
 	a.SignatureValidated = true
 	resp.Assertions[0] = a
 	return resp, nil
+}
+
+// encBytes serialises a detached copy of el (see encDetach).
+func encBytes(el *etree.Element) ([]byte, error) {
+	c, err := encDetach(el)
+	if err != nil {
+		return nil, err
+	}
+	d := etree.NewDocument()
+	d.SetRoot(c)
+	return d.WriteToBytes()
 }
 
 // encDetach copies el with every namespace in scope declared on the copy.

@@ -188,15 +188,23 @@ func secEncClass(l *Login) string {
 	return fmt.Sprintf("ACS %d, then %d at %s, body %q", l.ACSStatus, last.status, path, body)
 }
 
-// secEncUniform is SAML-SEC-E06-UNIFORM: the two padding-oracle probes,
-// both refused and answered alike.
-func secEncUniform(t *suites.T) {
+// secEncStart is the prelude of the E checks that run on their own: the
+// session (skipped without the SP's encryption certificate or with
+// encryption declared off) and a fresh person, cleaned up afterwards.
+func secEncStart(t *suites.T, tag string) (*Env, Person) {
 	e := Session(t)
 	if why := secEncAny.skip(e); why != "" {
 		t.Skipf("%s", why)
 	}
-	atk := e.newPerson("atk")
-	e.cleanup(t, atk)
+	p := e.newPerson(tag)
+	e.cleanup(t, p)
+	return e, p
+}
+
+// secEncUniform is SAML-SEC-E06-UNIFORM: the two padding-oracle probes,
+// both refused and answered alike.
+func secEncUniform(t *suites.T) {
+	e, atk := secEncStart(t, "atk")
 	before := e.accounts(t, atk)
 	var classes [2]string
 	for i, kind := range []string{"padding", "content"} {
@@ -221,12 +229,7 @@ func secEncUniform(t *suites.T) {
 // NameID; each is refused with no trace or lands in the first login's
 // account.
 func secEncNameID(t *suites.T) {
-	e := Session(t)
-	if why := secEncAny.skip(e); why != "" {
-		t.Skipf("%s", why)
-	}
-	p := e.newPerson("encid")
-	e.cleanup(t, p)
+	e, p := secEncStart(t, "encid")
 	l0, _ := e.secEncSend(t, mockidp.EncControl(e.SP.EncryptionCert, ""), p)
 	if l0.Session == nil {
 		t.Skipf("the login of a new person with a plaintext NameID in an encrypted assertion was refused (%s); E08 compares with it (JIT creation off, or encrypted assertions refused)", l0.Summary())

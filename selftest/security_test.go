@@ -29,6 +29,7 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultEncAcceptUnsignedDecrypted: {"SAML-SEC-E02", "ACCEPTED_AS_VICTIM"},
 	reftarget.FaultEncPlaintextAllowed:        {"SAML-SEC-E03", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultEncMixedAssertions:         {"SAML-SEC-E05", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultEncIDCiphertextKey:         {"SAML-SEC-E08", "ACCEPTED_AS_OTHER"},
 }
 
 func init() {

@@ -40,6 +40,7 @@ const (
 	FaultEncMixedAssertions         Fault = "saml-enc-mixed-assertions"
 	FaultEncRSA15Accepted           Fault = "saml-enc-rsa15-accepted"
 	FaultEncPaddingOracle           Fault = "saml-enc-padding-oracle"
+	FaultEncIDCiphertextKey         Fault = "saml-enc-encryptedid-ciphertext-key"
 )
 
 var encFaultInfos = []FaultInfo{
@@ -48,6 +49,7 @@ var encFaultInfos = []FaultInfo{
 	{FaultEncMixedAssertions, "the SP verifies the encrypted assertion and consumes the first plaintext Assertion beside it"},
 	{FaultEncRSA15Accepted, "the SP decrypts content keys transported with rsa-1_5 (PKCS#1 v1.5, Bleichenbacher)"},
 	{FaultEncPaddingOracle, "the SP answers a ciphertext with bad CBC padding differently (500, with the detail) from one that decrypts to bad XML (a padding oracle)"},
+	{FaultEncIDCiphertextKey, "the SP keys an EncryptedID subject on its ciphertext, not on the NameID it decrypts to (a new account at every login)"},
 }
 
 func init() { faultInfos = append(faultInfos, encFaultInfos...) }
@@ -192,11 +194,12 @@ func (s *Server) encValidate(p *saml2.SAMLServiceProvider, pol SPPolicy, encoded
 		return nil, &loginError{status: http.StatusServiceUnavailable, reason: err.Error()}
 	}
 	var decrypted []types.Assertion
+	var ids []string
 	for _, el := range enc {
 		if m := el.FindElement(".//EncryptedKey/EncryptionMethod"); m != nil && m.SelectAttrValue("Algorithm", "") == encRSA15 && !s.has(FaultEncRSA15Accepted) {
 			return nil, refuse("the content key is transported with rsa-1_5 (PKCS#1 v1.5); only RSA-OAEP is accepted")
 		}
-		a, derr := encDecrypt(el, cert)
+		a, plainText, derr := encDecrypt(el, cert)
 		if derr != nil {
 			if s.has(FaultEncPaddingOracle) && strings.Contains(derr.Error(), "padding") {
 				return nil, &loginError{status: http.StatusInternalServerError, reason: "decryption error: " + derr.Error()}
@@ -204,11 +207,38 @@ func (s *Server) encValidate(p *saml2.SAMLServiceProvider, pol SPPolicy, encoded
 			return nil, refuse(encUniformRefusal)
 		}
 		decrypted = append(decrypted, *a)
+		ids = append(ids, encIDCipherValue(plainText))
 	}
 	if s.has(FaultEncAcceptUnsignedDecrypted) && !bytes.Contains(raw, []byte("Signature")) {
 		return encTrustDecrypted(p, raw, decrypted)
 	}
-	return s.encSec(p, encoded)
+	resp, lerr := s.encSec(p, encoded)
+	if lerr == nil && s.has(FaultEncIDCiphertextKey) {
+		for i := range resp.Assertions {
+			if sub := resp.Assertions[i].Subject; sub != nil && sub.NameID == nil && i < len(ids) && ids[i] != "" {
+				sub.NameID = &types.NameID{Value: "enc-" + ids[i][:min(32, len(ids[i]))]}
+			}
+		}
+	}
+	return resp, lerr
+}
+
+// encIDCipherValue returns the CipherValue of the EncryptedID in a
+// decrypted assertion, or "" (FaultEncIDCiphertextKey keys on it).
+func encIDCipherValue(plain []byte) string {
+	doc := etree.NewDocument()
+	if doc.ReadFromBytes(plain) != nil || doc.Root() == nil {
+		return ""
+	}
+	if cv := doc.Root().FindElement(".//EncryptedID//EncryptedData/CipherData/CipherValue"); cv != nil {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, cv.Text())
+	}
+	return ""
 }
 
 // encSec is secValidate with its error as a refusal.
@@ -221,28 +251,29 @@ func (s *Server) encSec(p *saml2.SAMLServiceProvider, encoded string) (*types.Re
 }
 
 // encDecrypt decrypts one EncryptedAssertion with gosaml2's types and
-// parses the plaintext; a SHA-1 signature inside is refused as outside.
-func encDecrypt(el *etree.Element, cert *tls.Certificate) (*types.Assertion, error) {
+// returns it parsed and as plaintext; a SHA-1 signature inside is refused
+// as outside.
+func encDecrypt(el *etree.Element, cert *tls.Certificate) (*types.Assertion, []byte, error) {
 	b, err := encBytes(el)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var ea types.EncryptedAssertion
 	if err := xml.Unmarshal(b, &ea); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	plain, err := ea.DecryptBytes(cert)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if weak := encWeakSignatureAlg(plain); weak != "" {
-		return nil, fmt.Errorf("the encrypted assertion's signature uses %s; SHA-1 is refused", weak)
+		return nil, nil, fmt.Errorf("the encrypted assertion's signature uses %s; SHA-1 is refused", weak)
 	}
 	var a types.Assertion
 	if err := xml.Unmarshal(plain, &a); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return &a, nil
+	return &a, plain, nil
 }
 
 // encTrustDecrypted is FaultEncAcceptUnsignedDecrypted: the decrypted

@@ -71,6 +71,40 @@ var encFaultProbes = map[Fault]func(c *client) bool{
 		}
 		return codes["padding"] == http.StatusForbidden && codes["padding"] == codes["content"] && bodies["padding"] == bodies["content"] && userCount(c.s) == 0
 	},
+	FaultEncIDCiphertextKey: func(c *client) bool {
+		trustTestIdP(c.t, c.s)
+		for range 2 {
+			_, code := secPost(c.t, c.s, encEncryptedID(c.t, c.s, "p-enc-id"))
+			if code != http.StatusForbidden && code != http.StatusSeeOther {
+				return false
+			}
+		}
+		return userCount(c.s) <= 1
+	},
+}
+
+// encEncryptedID is a response whose NameID is replaced by an EncryptedID
+// to the SP, the assertion then signed and encrypted (catalogue E08).
+func encEncryptedID(t testing.TB, s *Server, nameID string) string {
+	t.Helper()
+	key, cert := testIdPIdentity(t)
+	e := encOAEP(xmlenc.AES256GCM)
+	signed := secEdit(t, signedResponse(t, assertion{nameID: nameID, unsigned: true}), func(doc *etree.Document) {
+		as := doc.Root().SelectElement("saml:Assertion")
+		id := as.FindElement("./saml:Subject/saml:NameID")
+		b, err := encBytes(id)
+		require.NoError(t, err)
+		data, err := e.Encrypt(s.SPEncryptionCert(), b, nil)
+		require.NoError(t, err)
+		w := etree.NewElement("saml:EncryptedID")
+		w.AddChild(data)
+		sub := id.Parent()
+		at := id.Index()
+		sub.RemoveChild(id)
+		sub.InsertChildAt(at, w)
+		secSign(t, as, key, cert)
+	})
+	return encEncrypt(t, s, signed, e, nil)
 }
 
 // encOAEP is RSA-OAEP key transport (SHA-1, the interoperable default)

@@ -123,7 +123,7 @@ func secEncChecks() []suites.Check {
 		ID:    "SAML-SEC-E08",
 		Title: "An EncryptedID instead of NameID is keyed on its plaintext consistently, or refused",
 		Spec:  refs(mockidp.EncNameID(nil)),
-		Rule:  "An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key).",
+		Rule:  "An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key; the email changes too, so a unique-email rule cannot hide a wrong key).",
 		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
 		Labels: []string{suites.SAMLLabel, "area:saml-security", secCore}, Covers: []string{"E08"},
 		Run: secEncNameID,
@@ -226,8 +226,8 @@ func secEncUniform(t *suites.T) {
 
 // secEncNameID is SAML-SEC-E08: an encrypted assertion with a plaintext
 // NameID for a fresh person first, then two with an EncryptedID of that
-// NameID; each is refused with no trace or lands in the first login's
-// account.
+// NameID (and each a new email); each is refused with no trace or lands in
+// the first login's account.
 func secEncNameID(t *suites.T) {
 	e, p := secEncStart(t, "encid")
 	l0, _ := e.secEncSend(t, mockidp.EncControl(e.SP.EncryptionCert, ""), p)
@@ -237,9 +237,15 @@ func secEncNameID(t *suites.T) {
 	t.Logf("reference login: %s", l0.Summary())
 	var verdicts []string
 	for i := 1; i <= 2; i++ {
-		before := e.accounts(t, p)
-		l, _ := e.secEncSend(t, mockidp.EncNameID(e.SP.EncryptionCert), p)
-		after := e.accounts(t, p)
+		// A fresh email each time: an SP keying on anything but the
+		// decrypted NameID would otherwise stumble on its own
+		// unique-email rule and hide it.
+		q := p
+		q.Email = e.newEmail("encid")
+		e.cleanup(t, q)
+		before := e.accounts(t, p, q)
+		l, _ := e.secEncSend(t, mockidp.EncNameID(e.SP.EncryptionCert), q)
+		after := e.accounts(t, p, q)
 		side := ""
 		if after != nil && len(after) != len(before) {
 			side = delta(before, after)

@@ -170,8 +170,9 @@ func (e *Env) secEncSend(t *suites.T, a mockidp.Attack, p Person) (*Login, time.
 }
 
 // secEncMask hides what differs between two answers of the same class:
-// numbers and long tokens (request IDs, CSRF tokens, timestamps).
-var secEncMask = regexp.MustCompile(`[A-Za-z0-9+/=_-]{16,}|[0-9]+`)
+// long tokens and every word with a digit in it (request IDs, CSRF
+// tokens, timestamps, counters).
+var secEncMask = regexp.MustCompile(`[A-Za-z0-9+/=_-]{16,}|[A-Za-z0-9_-]*[0-9][A-Za-z0-9_-]*`)
 
 // secEncClass is the class of the SP's answer to a login: the ACS status,
 // the status and path after its redirects, and the masked final body.
@@ -182,7 +183,7 @@ func secEncClass(l *Login) string {
 	last := l.answers[len(l.answers)-1]
 	path := ""
 	if last.url != nil {
-		path = last.url.Path
+		path = secEncMask.ReplaceAllString(last.url.Path, "#")
 	}
 	body := clip(secEncMask.ReplaceAllString(strings.TrimSpace(string(last.body)), "#"), 300)
 	return fmt.Sprintf("ACS %d, then %d at %s, body %q", l.ACSStatus, last.status, path, body)

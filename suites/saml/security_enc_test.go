@@ -2,6 +2,7 @@ package saml
 
 import (
 	"encoding/base64"
+	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -101,4 +102,19 @@ func TestParseSPEncryptionCert(t *testing.T) {
 	assert.Nil(t, c)
 	_, err = ParseSPEncryptionCert(md(kd("encryption", []byte("junk"))))
 	assert.Error(t, err)
+}
+
+// TestSecEncClass: answers that differ only in request IDs, tokens or
+// times are of one class; a different status or message is not.
+func TestSecEncClass(t *testing.T) {
+	page := func(status int, path, body string) *Login {
+		u, _ := url.Parse("https://sp.test" + path)
+		return &Login{ACSStatus: status, answers: []*answer{{status: status, url: u, body: []byte(body)}}}
+	}
+	a := page(403, "/error/7f3a9c21", "Login failed (request 8f2e1c9ab2, 2026-11-25T21:08:35Z, csrf QmFzZTY0VG9rZW5WYWx1ZQ==)")
+	b := page(403, "/error/0b11d4e7", "Login failed (request 1a2b3c4d5e, 2026-11-25T21:08:36Z, csrf T3RoZXJCYXNlNjRUb2tlbg==)")
+	assert.Equal(t, secEncClass(a), secEncClass(b))
+	assert.NotEqual(t, secEncClass(a), secEncClass(page(500, "/error/0b11d4e7", "Login failed (request 1a2b3c4d5e)")))
+	assert.NotEqual(t, secEncClass(page(403, "/acs", "invalid padding")), secEncClass(page(403, "/acs", "malformed XML")))
+	assert.Equal(t, "ACS 403", secEncClass(&Login{ACSStatus: 403}))
 }

@@ -100,11 +100,11 @@ func secEncChecks() []suites.Check {
 	refs := func(a mockidp.Attack) string { return "catalogue " + a.ID + "; " + strings.Join(a.References, "; ") }
 	uniform := suites.Check{
 		ID:    "SAML-SEC-E06-UNIFORM",
-		Title: "A bad-padding and a bad-content AES-CBC ciphertext get the same answer (no padding oracle)",
+		Title: "Bad-padding, bad-content and wrong-key ciphertexts get the same answer (no decryption oracle)",
 		Spec:  refs(mockidp.EncTamperedCBC("padding", nil)),
-		Rule:  "Two tampered ciphertexts of an encrypted assertion, one with bad CBC padding and one that decrypts to bad XML, are both refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once numbers and long tokens are masked. A difference tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011). The timings are logged, not judged.",
+		Rule:  "Two tampered AES-CBC ciphertexts of an encrypted assertion, one with bad padding and one that decrypts to bad XML, and one encrypted to another key, are all refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once tokens and words with digits are masked. A difference between the first two tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011); the third must read alike too (catalogue E04: a uniform error). The timings are logged, not judged.",
 		Level: suites.Should, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
-		Labels: []string{suites.SAMLLabel, "area:saml-security", secExtended}, Covers: []string{"E06"},
+		Labels: []string{suites.SAMLLabel, "area:saml-security", secExtended}, Covers: []string{"E06", "E04"},
 		Run: secEncUniform,
 	}
 	out := make([]suites.Check, 0, len(secEncTable)+2)
@@ -202,26 +202,36 @@ func secEncStart(t *suites.T, tag string) (*Env, Person) {
 	return e, p
 }
 
-// secEncUniform is SAML-SEC-E06-UNIFORM: the two padding-oracle probes,
-// both refused and answered alike.
+// secEncUniform is SAML-SEC-E06-UNIFORM: the two padding-oracle probes
+// and a ciphertext for another key (E04), all refused and answered alike.
 func secEncUniform(t *suites.T) {
 	e, atk := secEncStart(t, "atk")
 	before := e.accounts(t, atk)
-	var classes [2]string
-	for i, kind := range []string{"padding", "content"} {
-		a := mockidp.EncTamperedCBC(kind, e.SP.EncryptionCert)
-		l, took := e.secEncSend(t, a, atk)
+	probes := []struct {
+		what string
+		a    mockidp.Attack
+	}{
+		{"a bad-padding ciphertext", mockidp.EncTamperedCBC("padding", e.SP.EncryptionCert)},
+		{"one that decrypts to bad XML", mockidp.EncTamperedCBC("content", e.SP.EncryptionCert)},
+		{"one encrypted to another key (E04)", mockidp.EncWrongCertificate(secEncWrongCert(t))},
+	}
+	classes := make([]string, len(probes))
+	for i, p := range probes {
+		l, took := e.secEncSend(t, p.a, atk)
 		classes[i] = secEncClass(l)
-		t.Logf("probe bad %s: %s; %s; took %s", kind, l.Summary(), classes[i], took.Round(time.Millisecond))
+		t.Logf("probe %s: %s; %s; took %s", p.what, l.Summary(), classes[i], took.Round(time.Millisecond))
 		if l.Session != nil {
-			t.Errorf("the SP accepted a tampered ciphertext (bad %s): %s (%s)", kind, l.Summary(), AcceptedAsOther)
+			t.Errorf("the SP accepted %s: %s (%s)", p.what, l.Summary(), AcceptedAsOther)
 		}
 	}
 	if after := e.accounts(t, atk); after != nil && len(after) != len(before) {
 		t.Errorf("the SP refused the probes but the accounts changed: %s (%s; J23)", delta(before, after), RejectedWithSideEffect)
 	}
 	if classes[0] != classes[1] {
-		t.Errorf("the SP answers a bad-padding ciphertext (%s) differently from one that decrypts to bad XML (%s): a decryption oracle; answer every decryption failure alike, and prefer AES-GCM", classes[0], classes[1])
+		t.Errorf("the SP answers %s (%s) differently from %s (%s): a decryption oracle; answer every decryption failure alike, and prefer AES-GCM", probes[0].what, classes[0], probes[1].what, classes[1])
+	}
+	if classes[2] != classes[0] && classes[2] != classes[1] {
+		t.Errorf("the SP answers %s (%s) differently from a tampered ciphertext (%s): the error is not uniform (catalogue E04)", probes[2].what, classes[2], classes[0])
 	}
 }
 

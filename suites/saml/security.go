@@ -513,7 +513,7 @@ func secRun(t *suites.T, c secCase) {
 	}
 	t.Logf("case %s: %s (oracle of the stateless reference: %s)", a.Key(), a.Title, a.Oracle)
 	t.Logf("mutation trace: %s", strings.Join(built.Trace, " → "))
-	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay)}
+	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + secEncPlain(a, spec, e.IdP)}
 
 	before := e.accounts(t, people...)
 	t.Logf("oracle before: %s", secSnapshot(before, victim))

@@ -163,7 +163,7 @@ func (e *Env) secEncSend(t *suites.T, a mockidp.Attack, p Person) (*Login, time.
 		t.Abort(fmt.Errorf("mock IdP could not build case %s (harness bug): %w", a.Key(), err))
 	}
 	t.Logf("case %s: %s; mutation trace: %s", a.Key(), a.Title, strings.Join(built.Trace, " → "))
-	pr := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay)}
+	pr := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + secEncPlain(a, spec, e.IdP)}
 	start := time.Now()
 	l = pr.send()
 	return l, time.Since(start)
@@ -314,4 +314,28 @@ func (c secCase) encPlaintextCase(t *suites.T, e *Env) {
 		t.Skipf("the SP declares encrypted assertions required (--sp-encryption required) and this control sends a plaintext assertion; SAML-SEC-E01 is the positive control for this SP")
 	}
 	t.Logf("the SP declares encrypted assertions required: it may refuse this plaintext case for that reason alone (the SAML-SEC-E checks send encrypted ones)")
+}
+
+// secEncPlain is the evidence of what an E case encrypted: the response
+// rebuilt over the same spec without its encryption and ciphertext
+// mutations (the signed assertion is byte-identical: RSA PKCS#1 v1.5
+// signatures are deterministic), or "" for a case that encrypts nothing.
+func secEncPlain(a mockidp.Attack, spec mockidp.ResponseSpec, idp *mockidp.Identity) string {
+	var keep []mockidp.Mutation
+	dropped := false
+	for _, m := range a.Mutations {
+		if strings.HasPrefix(m.Name, "encrypt-") || strings.HasPrefix(m.Name, "tamper-cbc-") || strings.HasPrefix(m.Name, "plaintext-beside-encrypted") {
+			dropped = true
+			continue
+		}
+		keep = append(keep, m)
+	}
+	if !dropped {
+		return ""
+	}
+	b, err := mockidp.Build(spec, mockidp.DefaultSignOptions(idp), keep...)
+	if err != nil {
+		return ""
+	}
+	return "\nthe encrypted content in plaintext (the response rebuilt without its encryption, for reading; it was not sent):\n" + indentXML(b.XML) + "\n"
 }

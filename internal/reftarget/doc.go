@@ -96,7 +96,13 @@
 //     matched to SCIM externalIds;
 //   - a SCIM POST whose externalId is the NameID of an account that signs
 //     in by SAML answers 409 (uniqueness) instead of creating a second
-//     account (catalogue C07).
+//     account (catalogue C07);
+//   - its metadata publishes an encryption certificate (KeyDescriptor
+//     use="encryption"; one key pair per process); gosaml2 decrypts
+//     EncryptedAssertions with it; plaintext and encrypted assertions
+//     mixed, rsa-1_5 key transport and, with RequireEncryption, a
+//     plaintext assertion are refused, and every decryption failure gets
+//     one answer (catalogue E, sp_enc.go).
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

@@ -91,20 +91,27 @@ func encEncryptedID(t testing.TB, s *Server, nameID string) string {
 	e := encOAEP(xmlenc.AES256GCM)
 	signed := secEdit(t, signedResponse(t, assertion{nameID: nameID, unsigned: true}), func(doc *etree.Document) {
 		as := doc.Root().SelectElement("saml:Assertion")
-		id := as.FindElement("./saml:Subject/saml:NameID")
-		b, err := encBytes(id)
-		require.NoError(t, err)
-		data, err := e.Encrypt(s.SPEncryptionCert(), b, nil)
-		require.NoError(t, err)
-		w := etree.NewElement("saml:EncryptedID")
-		w.AddChild(data)
-		sub := id.Parent()
-		at := id.Index()
-		sub.RemoveChild(id)
-		sub.InsertChildAt(at, w)
+		encReplace(t, s, as.FindElement("./saml:Subject/saml:NameID"), "saml:EncryptedID", e)
 		secSign(t, as, key, cert)
 	})
 	return encEncrypt(t, s, signed, e, nil)
+}
+
+// encReplace replaces el by a wrapper element tag around its encryption
+// to the SP's certificate (crewjam/saml xmlenc) and returns the wrapper.
+func encReplace(t testing.TB, s *Server, el *etree.Element, tag string, e xmlenc.RSA) *etree.Element {
+	t.Helper()
+	require.NotNil(t, el)
+	plain, err := encBytes(el)
+	require.NoError(t, err)
+	data, err := e.Encrypt(s.SPEncryptionCert(), plain, nil)
+	require.NoError(t, err)
+	w := etree.NewElement(tag)
+	w.AddChild(data)
+	parent, at := el.Parent(), el.Index()
+	parent.RemoveChild(el)
+	parent.InsertChildAt(at, w)
+	return w
 }
 
 // encOAEP is RSA-OAEP key transport (SHA-1, the interoperable default)
@@ -117,29 +124,14 @@ func encOAEP(bc xmlenc.BlockCipher) xmlenc.RSA {
 }
 
 // encEncrypt replaces the Assertion of an encoded response by an
-// EncryptedAssertion to the SP's certificate (crewjam/saml xmlenc), then
-// lets more edit the tree (root, the EncryptedAssertion).
+// EncryptedAssertion to the SP's certificate, then lets more edit the tree
+// (root, the EncryptedAssertion).
 func encEncrypt(t testing.TB, s *Server, encoded string, e xmlenc.RSA, more func(root, w *etree.Element)) string {
 	t.Helper()
 	return secEdit(t, encoded, func(doc *etree.Document) {
-		root := doc.Root()
-		as := root.SelectElement("saml:Assertion")
-		require.NotNil(t, as)
-		detached, err := encDetach(as)
-		require.NoError(t, err)
-		d := etree.NewDocument()
-		d.SetRoot(detached)
-		plain, err := d.WriteToBytes()
-		require.NoError(t, err)
-		data, err := e.Encrypt(s.SPEncryptionCert(), plain, nil)
-		require.NoError(t, err)
-		w := etree.NewElement("saml:EncryptedAssertion")
-		w.AddChild(data)
-		at := as.Index()
-		root.RemoveChild(as)
-		root.InsertChildAt(at, w)
+		w := encReplace(t, s, doc.Root().SelectElement("saml:Assertion"), "saml:EncryptedAssertion", e)
 		if more != nil {
-			more(root, w)
+			more(doc.Root(), w)
 		}
 	})
 }

@@ -449,6 +449,11 @@ type AttackParams struct {
 	Skew time.Duration
 	// Canary is the out-of-band URL for X02.
 	Canary string
+	// EncCert is the SP's encryption certificate (the E cases, see
+	// EncCatalogue); nil leaves them out.
+	EncCert *x509.Certificate
+	// EncWrongCert is a certificate that is not the SP's (E04).
+	EncWrongCert *x509.Certificate
 }
 
 // Catalogue returns every attack this package implements, in catalogue

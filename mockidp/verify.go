@@ -23,6 +23,20 @@ import (
 // gosaml2 accepts a signed Response, a signed Assertion, or both; an
 // unsigned Response must carry only signed Assertions.
 func VerifyBenign(xml []byte, idp *Identity, sp SPInfo, now time.Time) (*saml2.AssertionInfo, error) {
+	return verifyBenign(xml, idp, sp, now, nil)
+}
+
+// VerifyEncBenign is VerifyBenign for an SP that decrypts encrypted
+// assertions with spKey (its encryption key and certificate), as gosaml2
+// does with an SPKeyStore.
+func VerifyEncBenign(xml []byte, idp *Identity, sp SPInfo, spKey *Identity, now time.Time) (*saml2.AssertionInfo, error) {
+	if spKey == nil || spKey.Key == nil || spKey.Cert == nil {
+		return nil, errors.New("verify response: no SP encryption key to decrypt with")
+	}
+	return verifyBenign(xml, idp, sp, now, spKey.KeyStore())
+}
+
+func verifyBenign(xml []byte, idp *Identity, sp SPInfo, now time.Time, spKeys dsig.X509KeyStore) (*saml2.AssertionInfo, error) {
 	if idp == nil || idp.Cert == nil {
 		return nil, errors.New("verify response: no IdP certificate to trust")
 	}
@@ -35,6 +49,7 @@ func VerifyBenign(xml []byte, idp *Identity, sp SPInfo, now time.Time) (*saml2.A
 		SkipSignatureValidation:     false,
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now),
+		SPKeyStore:                  spKeys,
 	}
 	encoded := base64.StdEncoding.EncodeToString(xml)
 	info, err := provider.RetrieveAssertionInfo(encoded)

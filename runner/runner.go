@@ -516,7 +516,10 @@ const ReferenceWhoamiGroups = "groups"
 func ReferencePolicy(p reftarget.SPPolicy) saml.Policy {
 	out := saml.Policy{JIT: p.JITCreate, Sync: OnOff(p.SyncOnLogin), IdPInitiated: OnOff(p.AllowIdPInitiated),
 		NameIDCase: "exact", Transient: "reject", Link: "deny", ClockSkew: p.ClockSkew, ClockSkewDeclared: true,
-		CertValidity: "enforce"}
+		CertValidity: "enforce", Encryption: "optional"}
+	if p.RequireEncryption {
+		out.Encryption = "required"
+	}
 	if p.RequireEmail {
 		out.Required = []string{reftarget.AttrEmail}
 	}

@@ -33,7 +33,7 @@ func trustMockIdP(ref *reftarget.Running, spInitiated bool) *runner.SAMLConfig {
 	jitApplyFaultPolicy(ref)
 	pol := ref.Server.SPPolicy()
 	sp := saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, WhoamiURL: ref.SP.WhoamiURL, WhoamiGroups: runner.ReferenceWhoamiGroups,
-		LinkURL: ref.SP.LinkURL}
+		LinkURL: ref.SP.LinkURL, EncryptionCert: ref.Server.SPEncryptionCert()}
 	if spInitiated {
 		sp.LoginURL = ref.SP.LoginURL
 	}

@@ -28,6 +28,11 @@ var secCaughtBy = map[reftarget.Fault][2]string{
 	// The parser faults (internal/reftarget/sp_parse.go).
 	reftarget.FaultParseInflateUnbounded:     {"SAML-SEC-X08", "ACCEPTED_AS_EXPECTED"},
 	reftarget.FaultParseAssertionInSignature: {"SAML-SEC-S19", "ACCEPTED_AS_VICTIM"},
+
+	reftarget.FaultEncAcceptUnsignedDecrypted: {"SAML-SEC-E02", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultEncPlaintextAllowed:        {"SAML-SEC-E03", "ACCEPTED_AS_EXPECTED"},
+	reftarget.FaultEncMixedAssertions:         {"SAML-SEC-E05", "ACCEPTED_AS_VICTIM"},
+	reftarget.FaultEncIDCiphertextKey:         {"SAML-SEC-E08", "ACCEPTED_AS_OTHER"},
 }
 
 func init() {

@@ -45,7 +45,8 @@ func TestRunEmbeddedSP(t *testing.T) {
 	assert.Contains(t, st, "SAML-JIT-001")
 	assert.Contains(t, st, "SAML-SCIM-003")
 	assert.Equal(t, "passed", st["SAML-JIT-019"], "the embedded SP trusts a second mock IdP")
-	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021", "SAML-SEC-P16-OFF") // the embedded SP allows IdP-initiated login
+	assertPassedOrSkipped(t, st, "SAML-JIT-015", "SAML-JIT-021", "SAML-SEC-P16-OFF", // the embedded SP allows IdP-initiated login
+		"SAML-SEC-E03") // E03: the embedded SP declares encryption optional
 
 	code, _, stderr = run(t, "run", "--run", "SAML-JIT-004", "--fault", "jit-no-sync", "--out", t.TempDir())
 	assert.Equal(t, exitFailed, code, stderr)
@@ -75,12 +76,14 @@ func TestRunExternalSPWithContractFlags(t *testing.T) {
 		"--scim-url", ref.URL, "--scim-token", ref.Token,
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
 		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml",
-		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin")
+		"--sp-whoami-groups", "groups", "--sp-role-attr", "memberOf", "--sp-role-map", "provcheck-admins=admin",
+		"--sp-encryption-cert", encCertPEM(t, ref), "--sp-encryption", "optional")
 	require.Equal(t, exitOK, code, stderr)
 	assertPassedOrSkipped(t, statuses(t, dir), "SAML-JIT-015", "SAML-JIT-019", "SAML-JIT-021",
 		"SAML-SEC-P12", "SAML-SEC-P13", "SAML-SEC-P17", // they answer AuthnRequests: no --sp-login-url here
 		"SAML-SEC-P16-OFF", "SAML-SEC-P16-ON-VALID", "SAML-SEC-P16-ON-RECIPIENT", "SAML-SEC-P16-ON-AUDIENCE", "SAML-SEC-P16-ON-STALE", // no --sp-idp-initiated
 		"SAML-SEC-K04", "SAML-SEC-K06", "SAML-SEC-K11", "SAML-SEC-K12", // no rollover, RSA-1024, expired or second IdP identity here
+		"SAML-SEC-E03",                 // E03: encryption is declared optional
 		"SAML-JIT-025", "SAML-JIT-026") // no --sp-link-url here
 }
 

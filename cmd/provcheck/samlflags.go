@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -38,6 +39,7 @@ type samlFlags struct {
 	expiredKey, expiredCert   string
 	certValidity              string
 	canaryListen, canaryURL   string
+	encCert, encPolicy        string
 }
 
 func (sf *samlFlags) bind(fs *flag.FlagSet) {
@@ -64,6 +66,8 @@ func (sf *samlFlags) bind(fs *flag.FlagSet) {
 	fs.StringVar(&sf.attrEmail, "sp-attr-email", "email", "SAML SP: name of the attribute the SP maps to the account's email")
 	fs.StringVar(&sf.attrGiven, "sp-attr-given-name", "givenName", "SAML SP: name of the attribute the SP maps to the given name")
 	fs.StringVar(&sf.attrSurname, "sp-attr-surname", "sn", "SAML SP: name of the attribute the SP maps to the family name")
+	fs.StringVar(&sf.encCert, "sp-encryption-cert", "", "SAML SP: PEM certificate the SP publishes for encryption (default: KeyDescriptor use=\"encryption\" of --sp-metadata-url); without one the encrypted-assertion checks skip")
+	fs.StringVar(&sf.encPolicy, "sp-encryption", "", "SAML SP: declared encrypted assertions: required (plaintext refused), optional, off, or empty (not declared)")
 	fs.StringVar(&sf.idpKey, "idp-key", "", "PEM private key (RSA) of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpCert, "idp-cert", "", "PEM certificate of the mock IdP the SP trusts")
 	fs.StringVar(&sf.idpEntityID, "idp-entity-id", "", "entity ID (Issuer) of the mock IdP the SP trusts")
@@ -108,6 +112,7 @@ func (sf *samlFlags) policy() (saml.Policy, error) {
 		{"--sp-transient", sf.transient, &p.Transient, []string{"reject", "temporary", ""}},
 		{"--sp-link", sf.link, &p.Link, []string{"deny", "auto", ""}},
 		{"--sp-cert-validity", sf.certValidity, &p.CertValidity, []string{"enforce", "ignore", ""}},
+		{"--sp-encryption", sf.encPolicy, &p.Encryption, []string{"required", "optional", "off", ""}},
 	} {
 		v := strings.ToLower(strings.TrimSpace(f.val))
 		if !slices.Contains(f.allowed, v) {
@@ -165,16 +170,31 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	if err != nil || !sf.given() {
 		return nil, err
 	}
-	if sf.metadata != "" && (sf.acs == "" || sf.entityID == "") {
-		entityID, acs, err := fetchSPMetadata(sf.metadata, tc)
+	var encCert *x509.Certificate
+	if sf.metadata != "" && (sf.acs == "" || sf.entityID == "" || sf.encCert == "") {
+		md, err := encFetchMetadata(sf.metadata, tc)
 		if err != nil {
 			return nil, err
+		}
+		entityID, acs, err := saml.ParseSPMetadata(md)
+		if err != nil {
+			return nil, fmt.Errorf("--sp-metadata-url %s: %w", sf.metadata, err)
 		}
 		if sf.acs == "" {
 			sf.acs = acs
 		}
 		if sf.entityID == "" {
 			sf.entityID = entityID
+		}
+		if sf.encCert == "" {
+			if encCert, err = saml.ParseSPEncryptionCert(md); err != nil {
+				return nil, fmt.Errorf("--sp-metadata-url %s: %w", sf.metadata, err)
+			}
+		}
+	}
+	if sf.encCert != "" {
+		if encCert, err = saml.LoadEncCert(sf.encCert); err != nil {
+			return nil, err
 		}
 	}
 	for _, f := range []struct{ name, val string }{
@@ -209,7 +229,8 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 	}
 	sc := &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: sf.acs, EntityID: sf.entityID, LoginURL: sf.login, WhoamiURL: sf.whoami,
-			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email, WhoamiGroups: strings.TrimSpace(sf.whoamiGroups)},
+			WhoamiID: sf.whoamiID, WhoamiUserName: sf.whoamiUser, WhoamiEmail: sf.email, WhoamiGroups: strings.TrimSpace(sf.whoamiGroups),
+			EncryptionCert: encCert},
 		Policy: pol, IdP: id, SecondIdP: second,
 		Attrs: saml.Attributes{Email: sf.attrEmail, GivenName: sf.attrGiven, Surname: sf.attrSurname},
 	}
@@ -224,29 +245,38 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 
 // fetchSPMetadata reads the SP's entity ID and ACS URL from its metadata.
 func fetchSPMetadata(rawURL string, tc target.Config) (entityID, acs string, err error) {
+	body, err := encFetchMetadata(rawURL, tc)
+	if err != nil {
+		return "", "", err
+	}
+	entityID, acs, err = saml.ParseSPMetadata(body)
+	if err != nil {
+		return "", "", fmt.Errorf("--sp-metadata-url %s: %w", rawURL, err)
+	}
+	return entityID, acs, nil
+}
+
+// encFetchMetadata GETs the SP's metadata document.
+func encFetchMetadata(rawURL string, tc target.Config) ([]byte, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return "", "", fmt.Errorf("--sp-metadata-url %q: expected an absolute http or https URL without credentials", rawURL)
+		return nil, fmt.Errorf("--sp-metadata-url %q: expected an absolute http or https URL without credentials", rawURL)
 	}
 	c, err := target.New(target.Config{BaseURL: u.Scheme + "://" + u.Host, CAFile: tc.CAFile, Insecure: tc.Insecure,
 		Timeout: tc.Timeout, Retries: -1, UserAgent: "provcheck/" + runner.Version})
 	if err != nil {
-		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+		return nil, fmt.Errorf("--sp-metadata-url: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	resp, err := c.Do(ctx, target.Request{Path: rawURL, NoAuth: true, Header: map[string]string{"Accept": "application/samlmetadata+xml, application/xml, text/xml"}}, nil)
 	if err != nil {
-		return "", "", fmt.Errorf("--sp-metadata-url: %w", err)
+		return nil, fmt.Errorf("--sp-metadata-url: %w", err)
 	}
 	if resp.Status != 200 {
-		return "", "", fmt.Errorf("--sp-metadata-url: GET %s answered %d", rawURL, resp.Status)
+		return nil, fmt.Errorf("--sp-metadata-url: GET %s answered %d", rawURL, resp.Status)
 	}
-	entityID, acs, err = saml.ParseSPMetadata(resp.Body)
-	if err != nil {
-		return "", "", fmt.Errorf("--sp-metadata-url %s: %w", rawURL, err)
-	}
-	return entityID, acs, nil
+	return resp.Body, nil
 }
 
 // embeddedSAML makes the embedded reference SP trust a freshly generated
@@ -267,7 +297,7 @@ func embeddedSAML(ref *reftarget.Running, stderr io.Writer) (*runner.SAMLConfig,
 	fmt.Fprintf(stderr, "embedded reference SP at %s trusts a generated mock IdP (%s)\n", ref.SP.MetadataURL, id.Fingerprint())
 	sc := &runner.SAMLConfig{
 		SP: saml.SP{ACSURL: ref.SP.ACSURL, EntityID: ref.SP.EntityID, LoginURL: ref.SP.LoginURL, WhoamiURL: ref.SP.WhoamiURL,
-			WhoamiGroups: runner.ReferenceWhoamiGroups, LinkURL: ref.SP.LinkURL},
+			WhoamiGroups: runner.ReferenceWhoamiGroups, LinkURL: ref.SP.LinkURL, EncryptionCert: ref.Server.SPEncryptionCert()},
 		Accounts:  runner.ReferenceAccounts(ref),
 		Policy:    runner.ReferencePolicy(pol),
 		IdP:       id,

@@ -102,6 +102,12 @@
 //     TrustKeysCertificate (a rollover certificate, K04), never another
 //     trusted IdP's (K12); RSA keys under 2048 bits are refused (K06), and
 //     so is a pinned certificate outside its validity window (K11).
+//   - its metadata publishes an encryption certificate (KeyDescriptor
+//     use="encryption"; one key pair per process); gosaml2 decrypts
+//     EncryptedAssertions with it; plaintext and encrypted assertions
+//     mixed, rsa-1_5 key transport and, with RequireEncryption, a
+//     plaintext assertion are refused, and every decryption failure gets
+//     one answer (catalogue E, sp_enc.go).
 //
 // Start serves a Server on a loopback port for tests and the CLI.
 //

@@ -83,6 +83,9 @@ type SPPolicy struct {
 	// in it grants nothing. With SyncOnLogin the roles follow every
 	// login; without, they are set at the account's first login only.
 	RoleMap map[string]string
+	// RequireEncryption refuses a response whose assertion is not
+	// encrypted to the SP's encryption key; off, both are accepted.
+	RequireEncryption bool
 }
 
 // DefaultSPPolicy is the policy of the embedded reference SP: JIT creation
@@ -213,12 +216,12 @@ func (s *Server) serveSPMetadata(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/samlmetadata+xml")
 	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="%s">
-  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+  <md:SPSSODescriptor AuthnRequestsSigned="false" WantAssertionsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">%s
     <md:NameIDFormat>urn:oasis:names:tc:SAML:2.0:nameid-format:persistent</md:NameIDFormat>
     <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="%s" index="1" isDefault="true"/>
   </md:SPSSODescriptor>
 </md:EntityDescriptor>
-`, html.EscapeString(entityID), html.EscapeString(acs))
+`, html.EscapeString(entityID), s.encKeyDescriptor(), html.EscapeString(acs))
 }
 
 // provider returns a gosaml2 service provider for one request, trusting
@@ -233,7 +236,7 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		return nil, pol, errors.New("the SP trusts no identity provider yet")
 	}
 	entityID, acs := s.spURLs(r)
-	return &saml2.SAMLServiceProvider{
+	p := &saml2.SAMLServiceProvider{
 		IdentityProviderSSOURL:      idp.SSOURL,
 		IdentityProviderSSOBinding:  saml2.BindingHttpRedirect,
 		IdentityProviderIssuer:      idp.EntityID,
@@ -244,7 +247,9 @@ func (s *Server) provider(r *http.Request, now time.Time, issuer string) (*saml2
 		IDPCertificateStore:         &dsig.MemoryX509CertificateStore{Roots: roots},
 		AllowMissingAttributes:      true,
 		Clock:                       dsig.NewFakeClockAt(now),
-	}, pol, nil
+	}
+	s.encProvide(p)
+	return p, pol, nil
 }
 
 // serveSPLogin starts an SP-initiated login: it remembers the AuthnRequest
@@ -351,9 +356,9 @@ func (s *Server) consume(r *http.Request, encoded string) (string, time.Time, *l
 	}
 	skew := s.protoSkew(pol)
 	protoSkewClock(p, now, skew)
-	resp, err := s.secValidate(p, strings.TrimSpace(encoded))
-	if err != nil {
-		return "", time.Time{}, refuse("invalid response: %v", err)
+	resp, lerr := s.encValidate(p, pol, strings.TrimSpace(encoded))
+	if lerr != nil {
+		return "", time.Time{}, lerr
 	}
 	if len(resp.Assertions) != 1 {
 		return "", time.Time{}, refuse("the response carries %d assertions; exactly one signed assertion is accepted", len(resp.Assertions))

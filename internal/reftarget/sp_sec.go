@@ -69,10 +69,8 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 	if bytes.Contains(raw, []byte("<!DOCTYPE")) && !s.has(FaultSecAcceptDoctype) {
 		return nil, errors.New("the response carries a DOCTYPE; entity declarations are refused")
 	}
-	for _, weak := range []string{"http://www.w3.org/2000/09/xmldsig#rsa-sha1", "http://www.w3.org/2000/09/xmldsig#sha1"} {
-		if bytes.Contains(raw, []byte(`"`+weak+`"`)) {
-			return nil, fmt.Errorf("the signature uses %s; SHA-1 is refused", weak)
-		}
+	if weak := encWeakSignatureAlg(raw); weak != "" {
+		return nil, fmt.Errorf("the signature uses %s; SHA-1 is refused", weak)
 	}
 	if err := s.keysRefuseWeak(raw); err != nil {
 		return nil, err

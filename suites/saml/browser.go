@@ -236,7 +236,8 @@ func (e *Env) linkPrepareIn(b *browser, p Person, opts ...jitLogin) *prepared {
 	if _, err := mockidp.VerifyBenign(built.XML, idp, e.spInfo(), now); err != nil {
 		t.Abort(fmt.Errorf("mock IdP built a response a correct SP refuses (harness bug): %w", err))
 	}
-	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML)
+	built, plain := e.encBenign(t, spec, idp, built)
+	evidence := "SAMLResponse (decoded, indented here; sent byte-exact):\n" + indentXML(built.XML) + plain
 	if relay != "" {
 		evidence += "\nRelayState: " + relay
 	}

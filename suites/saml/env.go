@@ -13,6 +13,7 @@ package saml
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"fmt"
 	"net/http"
@@ -52,6 +53,10 @@ type SP struct {
 	// asserted identity to that account. Its presence declares that the
 	// SP supports linking.
 	LinkURL string
+	// EncryptionCert is the certificate the SP publishes for encryption
+	// (KeyDescriptor use="encryption"); nil means none: the encrypted
+	// assertion cases (catalogue E) skip.
+	EncryptionCert *x509.Certificate
 }
 
 // Policy is what the SP declares about JIT provisioning; the
@@ -100,6 +105,10 @@ type Policy struct {
 	// "ignore" (accepted while the certificate is pinned) or "" (not
 	// declared: either outcome passes and is logged).
 	CertValidity string
+	// Encryption is "required" (a plaintext assertion is refused),
+	// "optional" (encrypted and plaintext assertions are accepted), "off"
+	// (encrypted assertions are not accepted) or "" (not declared).
+	Encryption string
 }
 
 // requires reports whether the SP declares the attribute name required.

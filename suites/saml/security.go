@@ -75,6 +75,9 @@ type secCase struct {
 	// keys names the further identity of the contract a keys case needs
 	// (security_keys.go); the case is skipped without it.
 	keys secKeysNeed
+	// enc gates the encrypted-assertion cases (security_enc.go) on the
+	// SP's encryption certificate and declared policy.
+	enc secEncGate
 }
 
 // secPrime says what a primed case reuses of V's earlier login.
@@ -94,11 +97,11 @@ const (
 	secExtended = "tier:extended"
 )
 
-// secTable lists the cases in catalogue order. Lines left out: the E
-// lines (encrypted assertions: out of scope of this slice). K04, K06, K11
-// and K12 are in secKeysTable (they need further identities of the
-// contract); P04, P16, P17, P21 and P23 are sequences or measurements with
-// runs of their own (security_proto.go).
+// secTable lists the cases in catalogue order. K04, K06, K11 and K12 are
+// in secKeysTable (they need further identities of the contract); P04,
+// P16, P17, P21 and P23 are sequences or measurements with runs of their
+// own (security_proto.go); the E lines (encrypted assertions) are in
+// secEncTable (security_enc.go).
 var secTable = []secCase{
 	{id: "SAML-SEC-S01", tier: secCore, outcome: secControl, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.BaselineControl() }},
 	{id: "SAML-SEC-S02-STRIPPED", tier: secCore, attack: func(mockidp.AttackParams) mockidp.Attack { return mockidp.SignatureRemoved() }},
@@ -235,26 +238,18 @@ var secTable = []secCase{
 
 // SecUncovered maps each line of catalogue §5.3–§5.7 that no SAML-SEC
 // check covers to the reason; a test keeps it and the table in step.
-var SecUncovered = map[string]string{
-	"E01": "encrypted assertions are out of scope of this slice",
-	"E02": "encrypted assertions are out of scope of this slice",
-	"E03": "encrypted assertions are out of scope of this slice",
-	"E04": "encrypted assertions are out of scope of this slice",
-	"E05": "encrypted assertions are out of scope of this slice",
-	"E06": "encrypted assertions are out of scope of this slice",
-	"E07": "encrypted assertions are out of scope of this slice",
-	"E08": "encrypted assertions are out of scope of this slice",
-}
+var SecUncovered = map[string]string{}
 
 // SecChecks returns the security suite's checks in catalogue order (S, K,
-// P, X). The slice is new on every call.
+// P, X, E). The slice is new on every call.
 func SecChecks() []suites.Check {
 	out := make([]suites.Check, 0, len(secTable)+len(secKeysTable))
 	for _, c := range secTable {
 		out = append(out, c.check())
 	}
 	out = append(out, protoChecks()...)
-	return append(out, secKeysChecks()...)
+	out = append(out, secKeysChecks()...)
+	return append(out, secEncChecks()...)
 }
 
 // allowed lists the verdicts that pass the case.
@@ -465,6 +460,10 @@ func secEvidence(a mockidp.Attack, b *mockidp.Built, relay string) string {
 // the crafted response from a fresh browser, the verdict.
 func secRun(t *suites.T, c secCase) {
 	e := Session(t)
+	if why := c.enc.skip(e); why != "" {
+		t.Skipf("%s", why)
+	}
+	c.encPlaintextCase(t, e)
 	v := e.newPerson("victim")
 	atk := e.newPerson("atk")
 	full := Person{NameID: v.NameID + secSuffix, Email: v.Email + secSuffix}
@@ -486,6 +485,9 @@ func secRun(t *suites.T, c secCase) {
 	}
 	if c.keys != secKeysNone {
 		c = e.secKeysPrepare(t, c, &params)
+	}
+	if c.enc != secEncNone {
+		params.EncCert, params.EncWrongCert = e.SP.EncryptionCert, secEncWrongCert(t)
 	}
 	a := c.attack(params)
 	victim := e.secProvisionVictim(t, v)
@@ -522,7 +524,7 @@ func secRun(t *suites.T, c secCase) {
 	}
 	t.Logf("case %s: %s (oracle of the stateless reference: %s)", a.Key(), a.Title, a.Oracle)
 	t.Logf("mutation trace: %s", strings.Join(built.Trace, " → "))
-	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay)}
+	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + secEncPlain(a, spec, e.IdP)}
 
 	before := e.accounts(t, people...)
 	t.Logf("oracle before: %s", secSnapshot(before, victim))
@@ -628,7 +630,8 @@ func (e *Env) secPrime(t *suites.T, c secCase, v secVictim, now time.Time) strin
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))
 	}
-	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: "SAMLResponse (decoded XML of V's priming login):\n" + indentXML(built.XML)}
+	built, plain := e.encBenign(t, spec, e.IdP, built)
+	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: "SAMLResponse (decoded XML of V's priming login):\n" + indentXML(built.XML) + plain}
 	if l = p.send(); l.Session == nil || !v.is(*l.Session) {
 		t.Skipf("the priming login of the canary victim V did not land in V's account (%s); the case cannot be judged", l.Summary())
 	}

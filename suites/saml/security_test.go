@@ -29,7 +29,7 @@ import (
 func TestSecTableIsLiteralAndConsistent(t *testing.T) {
 	checks := SecChecks()
 	require.NoError(t, suites.Validate(checks))
-	assert.Equal(t, len(secTable)+len(protoChecks())+len(secKeysTable), len(checks))
+	assert.Equal(t, len(secTable)+len(protoChecks())+len(secKeysTable)+len(secEncChecks()), len(checks))
 	perLine := map[string]int{}
 	for _, c := range secTable {
 		perLine[c.attack(secDescribeParams).ID]++

@@ -133,7 +133,8 @@ type protoOpts struct {
 // protoSend builds attack a over the baseline of p (SP-initiated when the
 // contract has a login URL, unless o.unsolicited), posts it from a fresh
 // browser with the decoded XML and the mutation trace as evidence, and
-// returns the login and the browser (its session, if any).
+// returns the login and the browser (its session, if any). The assertion
+// is encrypted to the SP when it declares encryption required.
 func (e *Env) protoSend(t *suites.T, p Person, a mockidp.Attack, o protoOpts) (*Login, *browser) {
 	b := newBrowser(t, e)
 	now := e.now()
@@ -148,8 +149,18 @@ func (e *Env) protoSend(t *suites.T, p Person, a mockidp.Attack, o protoOpts) (*
 	if err := a.CheckStillVerifies(built.XML, e.IdP, now); err != nil {
 		t.Abort(fmt.Errorf("case %s no longer wraps a valid signature (harness bug): %w", a.Key(), err))
 	}
+	plain := ""
+	if e.encRequired() {
+		// The SP refuses plaintext assertions: the case's assertion is
+		// encrypted to it, so a refusal says something about the case.
+		a.Mutations = append(slices.Clip(a.Mutations), mockidp.EncryptAssertion(mockidp.EncOptions{Cert: e.SP.EncryptionCert}))
+		if built, err = a.Build(spec, mockidp.DefaultSignOptions(e.IdP)); err != nil {
+			t.Abort(fmt.Errorf("mock IdP could not encrypt case %s (harness bug): %w", a.Key(), err))
+		}
+		plain = secEncPlain(a, spec, e.IdP)
+	}
 	t.Logf("case %s: %s; mutation trace: %s", a.Key(), a.Title, strings.Join(built.Trace, " → "))
-	pl := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay)}
+	pl := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + plain}
 	return pl.send(), b
 }
 

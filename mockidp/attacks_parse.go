@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"github.com/beevik/etree"
@@ -498,26 +500,58 @@ func ParseDeflateBomb(size int) Attack {
 }
 
 // parseDeflate compresses b followed by whitespace up to size bytes with
-// raw DEFLATE.
+// raw DEFLATE: b and the padding's odd end, ending in a sync flush, then
+// the blocks of the padding's whole 64 KiB chunks, compressed once per
+// count (parsePadStream). A DEFLATE stream may be cut into such
+// independently compressed runs, so the generator compresses 32 MiB once,
+// not per case.
 func parseDeflate(b []byte, size int) ([]byte, error) {
+	const chunk = 64 << 10
+	padding := max(0, size-len(b))
+	pad, err := parsePadStream(padding / chunk * chunk)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
 	w, err := flate.NewWriter(&buf, flate.BestCompression)
 	if err != nil {
 		return nil, fmt.Errorf("deflate: %w", err)
 	}
-	if _, err := w.Write(b); err != nil {
+	if _, err := w.Write(append(slices.Clip(b), bytes.Repeat([]byte{' '}, padding%chunk)...)); err != nil {
+		return nil, fmt.Errorf("deflate: %w", err)
+	}
+	if err := w.Flush(); err != nil {
+		return nil, fmt.Errorf("deflate: %w", err)
+	}
+	buf.Write(pad)
+	return buf.Bytes(), nil
+}
+
+// parsePadStreams caches parsePadStream by length.
+var parsePadStreams sync.Map
+
+// parsePadStream is the raw DEFLATE stream, its last block final, of n
+// spaces (an empty final block for 0).
+func parsePadStream(n int) ([]byte, error) {
+	if v, ok := parsePadStreams.Load(n); ok {
+		return v.([]byte), nil
+	}
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	if err != nil {
 		return nil, fmt.Errorf("deflate: %w", err)
 	}
 	pad := bytes.Repeat([]byte{' '}, 64<<10)
-	for n := len(b); n < size; n += len(pad) {
-		if _, err := w.Write(pad[:min(len(pad), size-n)]); err != nil {
+	for done := 0; done < n; done += len(pad) {
+		if _, err := w.Write(pad[:min(len(pad), n-done)]); err != nil {
 			return nil, fmt.Errorf("deflate: %w", err)
 		}
 	}
 	if err := w.Close(); err != nil {
 		return nil, fmt.Errorf("deflate: %w", err)
 	}
-	return buf.Bytes(), nil
+	v, _ := parsePadStreams.LoadOrStore(n, buf.Bytes())
+	return v.([]byte), nil
 }
 
 // ParseInflatedHead inflates at most limit bytes of a raw DEFLATE stream

@@ -1,6 +1,7 @@
 package reftarget
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/http"
 	"strings"
@@ -169,7 +170,13 @@ func (st *spState) jitTrusted(issuer string) TrustedIdP {
 // jitUnverifiedIssuer is the Issuer a Response claims, to choose the
 // certificate that must verify it; "" when it cannot be read.
 func jitUnverifiedIssuer(encoded string) string {
-	base, err := saml2.DecodeUnverifiedBaseResponse(strings.TrimSpace(encoded))
+	encoded = strings.TrimSpace(encoded)
+	// Only XML is read: gosaml2 would inflate anything else, up to 5 MiB,
+	// before parseDecode refuses it.
+	if raw, err := base64.StdEncoding.DecodeString(encoded); err != nil || !parseLooksXML(raw) {
+		return ""
+	}
+	base, err := saml2.DecodeUnverifiedBaseResponse(encoded)
 	if err != nil || base.Issuer == nil {
 		return ""
 	}

@@ -48,6 +48,12 @@ var parseDeclaredEncoding = regexp.MustCompile(`^<\?xml[^>]*\bencoding\s*=\s*["'
 // declaration.
 var parseUTF8BOM = []byte("\xEF\xBB\xBF")
 
+// parseLooksXML reports whether raw starts, after an optional UTF-8 BOM
+// and whitespace, with "<".
+func parseLooksXML(raw []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(raw, parseUTF8BOM), " \t\r\n"), []byte("<"))
+}
+
 // parseDecode is what the SP reads of a decoded SAMLResponse before any
 // XML check: UTF-8 XML, optionally after a byte-order mark, and declared
 // UTF-8 if declared at all (catalogue X05: gosaml2 reads every declared
@@ -60,7 +66,7 @@ var parseUTF8BOM = []byte("\xEF\xBB\xBF")
 // FaultParseInflateUnbounded inflates them instead, without a bound.
 func (s *Server) parseDecode(raw []byte) ([]byte, error) {
 	text := bytes.TrimLeft(bytes.TrimPrefix(raw, parseUTF8BOM), " \t\r\n")
-	if !bytes.HasPrefix(text, []byte("<")) {
+	if !parseLooksXML(raw) {
 		if bytes.HasPrefix(raw, []byte{0xFF, 0xFE}) || bytes.HasPrefix(raw, []byte{0xFE, 0xFF}) {
 			return nil, errors.New("the response is UTF-16; the SP reads UTF-8 only")
 		}
@@ -71,7 +77,10 @@ func (s *Server) parseDecode(raw []byte) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("inflate the SAMLResponse: %w", err)
 		}
-		return inflated, nil
+		// All of it was inflated (the fault); trailing whitespace is
+		// not parsed, which spares this SP the XML parse of a bomb, not
+		// the inflation.
+		return bytes.TrimRight(inflated, " \t\r\n"), nil
 	}
 	if m := parseDeclaredEncoding.FindSubmatch(text); m != nil && !strings.EqualFold(string(m[1]), "UTF-8") {
 		return nil, fmt.Errorf("the response declares encoding %q; the SP reads UTF-8 only", m[1])

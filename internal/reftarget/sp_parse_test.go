@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"net/http"
+	"sync"
 	"testing"
 	"unicode/utf16"
 
@@ -30,7 +31,9 @@ func init() {
 	}
 }
 
-// parseTestDeflate raw-DEFLATEs b followed by spaces up to size bytes.
+// parseTestDeflate raw-DEFLATEs b followed by spaces up to size bytes:
+// b's blocks end in a sync flush and the padding's blocks, compressed once
+// per size, follow (the fault probes post a bomb against every fault).
 func parseTestDeflate(t testing.TB, b []byte, size int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -38,10 +41,28 @@ func parseTestDeflate(t testing.TB, b []byte, size int) []byte {
 	require.NoError(t, err)
 	_, err = w.Write(b)
 	require.NoError(t, err)
-	_, err = w.Write(bytes.Repeat([]byte{' '}, max(0, size-len(b))))
+	require.NoError(t, w.Flush())
+	buf.Write(parseTestPad(t, max(0, size-len(b))))
+	return buf.Bytes()
+}
+
+var parseTestPads sync.Map
+
+// parseTestPad is the raw DEFLATE stream, its last block final, of n
+// spaces rounded up to a multiple of 64 KiB.
+func parseTestPad(t testing.TB, n int) []byte {
+	n = (n + 64<<10 - 1) &^ (64<<10 - 1)
+	if v, ok := parseTestPads.Load(n); ok {
+		return v.([]byte)
+	}
+	var buf bytes.Buffer
+	w, err := flate.NewWriter(&buf, flate.BestCompression)
+	require.NoError(t, err)
+	_, err = w.Write(bytes.Repeat([]byte{' '}, n))
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
-	return buf.Bytes()
+	v, _ := parseTestPads.LoadOrStore(n, buf.Bytes())
+	return v.([]byte)
 }
 
 // parseTestErrorDecoy is the S19 shape: the Response, without its

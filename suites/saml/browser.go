@@ -3,9 +3,11 @@ package saml
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -34,6 +36,11 @@ type browser struct {
 	t   *suites.T
 	env *Env
 	hc  *http.Client
+	// budget, when set, is the time the SP may take for an answer (the X
+	// cases with a time budget): an SP that does not answer before the
+	// client gives up fails the check as a denial of service instead of
+	// ending it as unreachable.
+	budget time.Duration
 }
 
 func newBrowser(t *suites.T, env *Env) *browser {
@@ -93,6 +100,10 @@ func (b *browser) do(method, rawURL string, form url.Values, evidence string) *a
 	if err != nil {
 		ex.Error = err.Error()
 		b.record(ex)
+		var ne net.Error
+		if b.budget > 0 && errors.As(err, &ne) && ne.Timeout() && b.t.Context().Err() == nil {
+			b.t.Fatalf("the SP did not answer %s %s within %s; the budget is %s (denial of service)", method, rawURL, b.hc.Timeout, b.budget)
+		}
 		b.t.Abort(fmt.Errorf("%s %s: the SP could not be reached: %w", method, rawURL, err))
 	}
 	defer resp.Body.Close()

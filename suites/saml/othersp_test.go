@@ -1,9 +1,11 @@
 package saml
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -47,6 +49,10 @@ type otherSP struct {
 	// asserted value becomes a role (catalogue J16).
 	roles    map[string][]map[string]any
 	rawRoles bool
+	// hangOnDeflate is a fourth: a SAMLResponse that is not XML keeps the
+	// SP busy until the client gives up (X08's bomb, inflated without a
+	// bound).
+	hangOnDeflate bool
 }
 
 // otherRoleMap is otherSP's role mapping table.
@@ -97,6 +103,10 @@ func (sp *otherSP) login(w http.ResponseWriter, r *http.Request) {
 }
 
 func (sp *otherSP) acs(w http.ResponseWriter, r *http.Request) {
+	if raw, _ := base64.StdEncoding.DecodeString(r.FormValue("SAMLResponse")); sp.hangOnDeflate && !bytes.HasPrefix(raw, []byte("<")) {
+		<-r.Context().Done() // busy inflating until the client gives up
+		return
+	}
 	info, err := sp.provider().RetrieveAssertionInfo(r.FormValue("SAMLResponse"))
 	if err != nil || info.WarningInfo.InvalidTime || info.WarningInfo.NotInAudience {
 		http.Error(w, "denied", http.StatusForbidden)
@@ -305,4 +315,26 @@ func TestUnconfiguredEnvSkips(t *testing.T) {
 	ok, why = env.Has(suites.CapSAMLSCIM)
 	assert.False(t, ok)
 	assert.Contains(t, why, "--scim-url")
+}
+
+// TestBudgetCaseTimingOutIsADenialOfService: an SP that does not answer a
+// case with a time budget before the harness gives up fails the check as a
+// denial of service; it is not an unreachable SP (an error).
+func TestBudgetCaseTimingOutIsADenialOfService(t *testing.T) {
+	defer func(w time.Duration) { secBudgetWait = w }(secBudgetWait)
+	secBudgetWait = 300 * time.Millisecond
+	sp := newOtherSP(t, sharedIdP(t), false)
+	sp.hangOnDeflate = true
+	env := sp.env(t)
+	for _, c := range SecChecks() {
+		if c.ID != "SAML-SEC-X08" {
+			continue
+		}
+		r := suites.RunOne(context.Background(), c, suites.Options{Env: env, Has: env.Has})
+		assert.Equal(t, suites.Failed, r.Status, r.Reason)
+		assert.Contains(t, r.Reason, "denial of service")
+		assert.Contains(t, r.Reason, "did not answer")
+		return
+	}
+	t.Fatal("no SAML-SEC-X08")
 }

@@ -33,6 +33,11 @@ const secSkew = 5 * time.Minute
 // denial of service (Keycloak's bound for the XML bomb).
 const secBudget = 4 * time.Second
 
+// secBudgetWait is how long such a case waits for the SP's answer: an SP
+// still busy then fails the check as a denial of service (a variable for
+// the tests).
+var secBudgetWait = 30 * time.Second
+
 // secOtherSP is another SP the mock IdP serves (S20, P06, P07, P20); no
 // request ever goes there.
 var secOtherSP = mockidp.SPInfo{EntityID: "https://other-sp.provcheck.invalid/metadata", ACSURL: "https://other-sp.provcheck.invalid/saml/acs"}
@@ -525,6 +530,9 @@ func secRun(t *suites.T, c secCase) {
 	t.Logf("case %s: %s (oracle of the stateless reference: %s)", a.Key(), a.Title, a.Oracle)
 	t.Logf("mutation trace: %s", strings.Join(built.Trace, " → "))
 	p := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + secEncPlain(a, spec, e.IdP)}
+	if c.budget {
+		b.budget, b.hc.Timeout = secBudget, secBudgetWait
+	}
 
 	before := e.accounts(t, people...)
 	t.Logf("oracle before: %s", secSnapshot(before, victim))

@@ -36,8 +36,8 @@ var protoSweep = []time.Duration{30 * time.Second, 60 * time.Second, 180 * time.
 // instant; protoSessionWait is how long after it whoami is asked again.
 // Together they keep the check to a few seconds.
 const (
-	protoSessionLife = 3 * time.Second
-	protoSessionWait = 3 * time.Second
+	protoSessionLife = 2 * time.Second
+	protoSessionWait = 2 * time.Second
 )
 
 // protoAttackerHost is the off-site host of the P21 RelayState values.

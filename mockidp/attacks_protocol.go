@@ -280,7 +280,8 @@ func ShortSession(d time.Duration) Attack {
 // now+d, the rest a minute earlier), now being the spec's IssueInstant.
 // Run over ±30, 60, 180, 300 and 900 s, the SP accepts exactly the steps
 // within its declared tolerance, and the report gives the measured
-// tolerance. The reference SP allows no skew, so it refuses every step.
+// tolerance. The reference SP declares two minutes (SPPolicy.ClockSkew):
+// it accepts the ±30 and 60 s steps and refuses the others.
 func ClockSkewSweep(d time.Duration) Attack {
 	variant := d.String()
 	if d > 0 {

@@ -57,6 +57,11 @@ type Config struct {
 	// endpoints, declared policy and the IdP identity it trusts), called once
 	// after Target. Nil, or a nil result, skips the SAML checks.
 	SAML func() *runner.SAMLConfig
+	// Parallel, above 1, runs all registered checks that many at a time
+	// before the first spec (as the CLI's --parallel), and each It reports
+	// its check's result; focusing specs then does not narrow what runs.
+	// 0 or 1: each It runs its own check when Ginkgo runs it.
+	Parallel int
 }
 
 // Specs registers the selected checks in an ordered "provcheck" container
@@ -72,6 +77,7 @@ func Specs(cfg Config) bool {
 	return Describe("provcheck", Ordered, Label("provcheck"), func() {
 		var envs runner.Envs
 		var client *target.Client
+		ran := map[string]suites.Result{} // with Parallel: every check's result
 
 		BeforeAll(func(ctx SpecContext) {
 			if cfg.Target == nil {
@@ -99,6 +105,13 @@ func Specs(cfg Config) bool {
 			}
 			envs = runner.NewEnvs(client, disc, dialects, tc.HasCredentials(), sc)
 			envs.SCIM.UserEmail = cfg.UserEmail
+			if cfg.Parallel > 1 {
+				opts := options(cfg, envs)
+				opts.Parallel = cfg.Parallel
+				for _, r := range suites.Run(ctx, plan, opts, nil) {
+					ran[r.ID] = r
+				}
+			}
 		})
 
 		AfterAll(func(ctx SpecContext) {
@@ -113,7 +126,10 @@ func Specs(cfg Config) bool {
 
 		for _, c := range plan {
 			It(c.ID+" "+c.Title, Label(ginkgoLabels(c)...), func(ctx SpecContext) {
-				r := suites.RunOne(ctx, c, suites.Options{EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout})
+				r, ok := ran[c.ID]
+				if !ok {
+					r = suites.RunOne(ctx, c, options(cfg, envs))
+				}
 				AddReportEntry("provcheck result", ReportEntryVisibilityFailureOrVerbose, summary(r))
 				switch r.Status {
 				case suites.Skipped:
@@ -129,6 +145,11 @@ func Specs(cfg Config) bool {
 			})
 		}
 	})
+}
+
+// options are the run options of cfg's checks.
+func options(cfg Config, envs runner.Envs) suites.Options {
+	return suites.Options{EnvFor: envs.For, Gate: envs.Gate, Has: envs.Has, Force: cfg.Force, Timeout: cfg.CheckTimeout}
 }
 
 // ginkgoLabels returns the labels of a check that Ginkgo accepts.

@@ -24,8 +24,9 @@ var _ = BeforeSuite(func() {
 
 var _ = Describe("the reference target", func() {
 	provginkgo.Specs(provginkgo.Config{
-		Strict:  true,
-		Dialect: "all",
+		Strict:   true,
+		Parallel: 4,
+		Dialect:  "all",
 		Target: func() target.Config {
 			return target.Config{BaseURL: ref.URL, BearerToken: ref.Token}
 		},
@@ -46,17 +47,15 @@ var _ = Describe("the reference target, with --user-email", func() {
 	})
 })
 
-// samlSpecs registers the SAML checks, strict, against a fresh reference
-// target started with opts whose SP trusts the mock IdP: every JIT and
-// coexistence check and the core tier of the security suite. The extended
-// security tier (more variants of the same forgeries, refused for the same
-// reasons whatever the policy) runs against the default reference target
-// and the one requiring encryption.
-func samlSpecs(opts reftarget.Options, spInitiated bool) {
+// samlSpecs registers the SAML checks that labels selects (all for ""),
+// strict, against a fresh reference target started with opts whose SP
+// trusts the mock IdP.
+func samlSpecs(opts reftarget.Options, spInitiated bool, labels string) {
 	var alt *reftarget.Running
 	provginkgo.Specs(provginkgo.Config{
 		Strict:    true,
-		Selection: suites.Selection{Run: []string{"SAML-"}, LabelFilter: "!(area:saml-security && tier:extended)"},
+		Parallel:  4,
+		Selection: suites.Selection{Run: []string{"SAML-"}, LabelFilter: labels},
 		Target: func() target.Config {
 			var err error
 			alt, err = reftarget.Start(opts)
@@ -68,21 +67,28 @@ func samlSpecs(opts reftarget.Options, spInitiated bool) {
 	})
 }
 
+// policyVariant selects what the SP policy variants run: every JIT and
+// coexistence check and the core tier of the security suite. The extended
+// tier (more variants of the same forgeries, refused for the same reasons
+// whatever the policy) runs against the default reference target and the
+// one requiring encryption.
+const policyVariant = "!(area:saml-security && tier:extended)"
+
 // The SAML checks pass with IdP-initiated logins too, and with the other
 // policies the reference SP can declare.
 var _ = Describe("the reference SP, IdP-initiated", func() {
-	samlSpecs(reftarget.Options{}, false)
+	samlSpecs(reftarget.Options{}, false, policyVariant)
 })
 
 var _ = Describe("the reference SP with JIT creation and sync off, IdP-initiated logins refused", func() {
 	pol := reftarget.DefaultSPPolicy()
 	pol.JITCreate, pol.SyncOnLogin, pol.AllowIdPInitiated = false, false, false
-	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true, policyVariant)
 })
 
 var _ = Describe("the reference SP with JIT creation on, sync and IdP-initiated logins off, email required from allowed domains", func() {
 	pol := reftarget.DefaultSPPolicy()
 	pol.SyncOnLogin, pol.AllowIdPInitiated, pol.RequireEmail = false, false, true
 	pol.AllowedDomains = []string{"example.com"}
-	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true, policyVariant)
 })

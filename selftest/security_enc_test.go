@@ -49,5 +49,5 @@ var _ = Describe("SAML encryption faults of the reference SP caught by should ch
 var _ = Describe("the reference SP requiring encrypted assertions", func() {
 	pol := reftarget.DefaultSPPolicy()
 	encRequiredPolicy(&pol)
-	samlSpecs(reftarget.Options{SPPolicy: &pol}, true)
+	samlSpecs(reftarget.Options{SPPolicy: &pol}, true, "")
 })

@@ -72,7 +72,9 @@ func externalSP(t *testing.T, faults ...reftarget.Fault) (*reftarget.Running, st
 func TestRunExternalSPWithContractFlags(t *testing.T) {
 	ref, key, cert := externalSP(t)
 	dir := t.TempDir()
-	code, _, stderr := run(t, "run", "--run", "SAML", "--strict", "--out", dir,
+	// The extended security tier adds forgeries, not contract flags: the
+	// self-test runs it against the reference SP.
+	code, _, stderr := run(t, "run", "--run", "SAML", "--label-filter", "!(area:saml-security && tier:extended)", "--strict", "--out", dir,
 		"--scim-url", ref.URL, "--scim-token", ref.Token,
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-whoami-url", ref.SP.WhoamiURL,
 		"--sp-sync", "on", "--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml",
@@ -170,7 +172,7 @@ func TestRunClockSkewFromProfile(t *testing.T) {
 func TestRunSAMLOnly(t *testing.T) {
 	ref, key, cert := externalSP(t)
 	dir := t.TempDir()
-	code, _, stderr := run(t, "run", "--strict", "--out", dir,
+	code, _, stderr := run(t, "run", "--strict", "--out", dir, "--label-filter", "!(area:saml-security && tier:extended)",
 		"--sp-acs-url", ref.SP.ACSURL, "--sp-entity-id", ref.SP.EntityID, "--sp-login-url", ref.SP.LoginURL,
 		"--sp-whoami-url", ref.SP.WhoamiURL, "--sp-sync", "on",
 		"--idp-key", key, "--idp-cert", cert, "--idp-entity-id", "https://idp.example.test/saml")

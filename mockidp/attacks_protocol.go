@@ -277,7 +277,8 @@ func ShortSession(d time.Duration) Attack {
 // assertion's validity window starts d in the future (d > 0: the issue
 // instants, AuthnInstant and NotBefore at now+d, both NotOnOrAfter
 // DefaultValidity later) or ended |d| ago (d < 0: both NotOnOrAfter at
-// now+d, the rest a minute earlier), now being the spec's IssueInstant.
+// now+d, NotBefore a minute earlier, the issue instants and AuthnInstant a
+// second earlier), now being the spec's IssueInstant.
 // Run over ±30, 60, 180, 300 and 900 s, the SP accepts exactly the steps
 // within its declared tolerance, and the report gives the measured
 // tolerance. The reference SP declares two minutes (SPPolicy.ClockSkew):
@@ -292,13 +293,17 @@ func ClockSkewSweep(d time.Duration) Attack {
 		specEdit("clock-skew-"+variant, func(s *ResponseSpec, a *AssertionSpec) {
 			start := s.IssueInstant.Add(d)
 			end := start.Add(DefaultValidity)
+			issued := start
 			if d < 0 {
+				// Issued a second before the window ended: the response
+				// is |d| old, no older, so an SP's bound on a response's
+				// age does not pass for its clock tolerance.
 				end = s.IssueInstant.Add(d)
-				start = end.Add(-time.Minute)
+				start, issued = end.Add(-time.Minute), end.Add(-time.Second)
 			}
-			s.IssueInstant, a.IssueInstant = start, start
+			s.IssueInstant, a.IssueInstant = issued, issued
 			if a.Authn != nil {
-				a.Authn.AuthnInstant = start
+				a.Authn.AuthnInstant = issued
 			}
 			if a.Conditions != nil {
 				a.Conditions.NotBefore, a.Conditions.NotOnOrAfter = start, end

@@ -259,6 +259,15 @@ func SecChecks() []suites.Check {
 	return append(out, secEncChecks()...)
 }
 
+// secMust is the verb of a's rule: "should" for a case the catalogue
+// makes a warning, "must" otherwise.
+func secMust(a mockidp.Attack) string {
+	if a.Should {
+		return "should"
+	}
+	return "must"
+}
+
 // allowed lists the verdicts that pass the case.
 func (c secCase) allowed() []Verdict {
 	switch c.outcome {
@@ -304,7 +313,10 @@ func (c secCase) check() suites.Check {
 		title = "The baseline response for the canary victim is accepted as the victim (positive control)"
 		rule = "A baseline response (signed as the SP expects, fresh IDs, correct Audience, Recipient, Destination and Issuer) for the canary victim V is accepted and the session is V's account; it calibrates the oracle of every security case."
 	case secHonest:
-		title = secUpperFirst(a.Title) + " logs in as the full value or is refused, never as the victim"
+		title = secUpperFirst(a.Title) + " logs in as the signed principal or is refused, never as the victim"
+		if slices.Contains([]string{"S21", "S22", "S23", "S34"}, a.ID) {
+			title = secUpperFirst(a.Title) + " logs in as the full value or is refused, never as the victim"
+		}
 		rule = fmt.Sprintf("The SP never logs in as the canary victim V for this response (%s): it refuses, or logs in as the principal the genuinely signed bytes name (for S21–S23 and S34 the full, attacker-owned value read from the canonical bytes). A refusal leaves no trace (J23: Δu = 0, V unchanged). Allowed verdicts: %s.", a.Title, strings.Join(allowed, ", "))
 	default:
 		rule = fmt.Sprintf("A correct SP refuses this response (%s): no session, no new account, the canary victim V unchanged (J23). Allowed verdicts: %s; a 5xx alone is logged as SERVER_ERROR.", a.Title, strings.Join(allowed, ", "))
@@ -586,12 +598,12 @@ func secRun(t *suites.T, c secCase) {
 			t.Logf("the login as the attacker-owned value created its own account (allowed): %s", side)
 		}
 	case verdict == AcceptedAsExpected:
-		t.Errorf("the SP accepted case %s: %s, the principal its signed part names (%s); it must refuse", a.Key(), l.Summary(), verdict)
+		t.Errorf("the SP accepted case %s: %s, the principal its signed part names (%s); it %s refuse", a.Key(), l.Summary(), verdict, secMust(a))
 	case verdict == AcceptedAsOther:
 		if c.outcome == secControl {
 			t.Errorf("positive control: the baseline response for V landed in %s, not in V's account id=%s (%s)", l.Session, victim.id(), verdict)
 		} else {
-			t.Errorf("the SP accepted case %s: %s (%s); it must refuse", a.Key(), l.Summary(), verdict)
+			t.Errorf("the SP accepted case %s: %s (%s); it %s refuse", a.Key(), l.Summary(), verdict, secMust(a))
 		}
 	case verdict == RejectedWithSideEffect:
 		t.Errorf("the SP refused %s but the accounts changed: %s (%s; J23)", a.Key(), side, verdict)

@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"crypto/x509/pkix"
 	"fmt"
 	"io"
 	"math/big"
@@ -41,17 +40,7 @@ func CloneIdentity(orig *Identity, random io.Reader) (*Identity, error) {
 // GenerateRSA1024Identity is GenerateIdentity with a 1024-bit key (K06):
 // too short by NIST guidance, still accepted by most verifiers.
 func GenerateRSA1024Identity(entityID string, now time.Time, random io.Reader) (*Identity, error) {
-	tmpl := &x509.Certificate{
-		Subject:   pkix.Name{CommonName: "provcheck mock IdP (RSA-1024)", Organization: []string{"provcheck"}},
-		NotBefore: now.Add(-time.Hour),
-		NotAfter:  now.AddDate(10, 0, 0),
-		KeyUsage:  x509.KeyUsageDigitalSignature,
-	}
-	id, err := selfSigned(entityID, 1024, tmpl, random)
-	if err != nil {
-		return nil, fmt.Errorf("generate RSA-1024 identity: %w", err)
-	}
-	return id, nil
+	return keysIdentity(entityID, "RSA-1024", 1024, now.Add(-time.Hour), now.AddDate(10, 0, 0), random)
 }
 
 // selfSigned generates a key of bits and a certificate from tmpl signed by

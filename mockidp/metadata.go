@@ -22,7 +22,13 @@ const (
 // Metadata returns the IdP's SAML 2.0 metadata (SAML Metadata §2.4.3): its
 // entity ID, signing certificate and SSO endpoints for both bindings at
 // ssoURL. An SP admin registers the mock IdP with it.
-func (id *Identity) Metadata(ssoURL string) ([]byte, error) {
+func (id *Identity) Metadata(ssoURL string) ([]byte, error) { return id.MetadataKeys(ssoURL) }
+
+// MetadataKeys is Metadata with further signing certificates of the same
+// IdP after its own, one md:KeyDescriptor use="signing" each (a rollover
+// certificate, K04; an RSA-1024 or an expired one an administrator chose
+// to register, K06, K11). An SP that imports the metadata trusts them all.
+func (id *Identity) MetadataKeys(ssoURL string, more ...*Identity) ([]byte, error) {
 	if id.EntityID == "" {
 		return nil, fmt.Errorf("IdP metadata: the identity has no entity ID")
 	}
@@ -35,10 +41,15 @@ func (id *Identity) Metadata(ssoURL string) ([]byte, error) {
 	idp := ed.CreateElement("md:IDPSSODescriptor")
 	idp.CreateAttr("WantAuthnRequestsSigned", "false")
 	idp.CreateAttr("protocolSupportEnumeration", "urn:oasis:names:tc:SAML:2.0:protocol")
-	kd := idp.CreateElement("md:KeyDescriptor")
-	kd.CreateAttr("use", "signing")
-	kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
-		SetText(base64.StdEncoding.EncodeToString(id.Cert.Raw))
+	for _, k := range append([]*Identity{id}, more...) {
+		if k == nil || k.Cert == nil {
+			continue
+		}
+		kd := idp.CreateElement("md:KeyDescriptor")
+		kd.CreateAttr("use", "signing")
+		kd.CreateElement("ds:KeyInfo").CreateElement("ds:X509Data").CreateElement("ds:X509Certificate").
+			SetText(base64.StdEncoding.EncodeToString(k.Cert.Raw))
+	}
 	for _, f := range []string{NameIDPersistent, NameIDEmail, NameIDTransient, NameIDUnspec} {
 		idp.CreateElement("md:NameIDFormat").SetText(f)
 	}

@@ -50,21 +50,12 @@ func acctClient(tc target.Config, o *AcctOracle) (*target.Client, error) {
 	return c, nil
 }
 
-// acctListing returns the SAML contract's accounts listing with its
-// client, or nil without one.
-func acctListing(tc target.Config, sc *SAMLConfig) (*saml.AcctListing, error) {
-	if sc == nil || sc.Accounts == nil || sc.Accounts.Listing.URL == "" {
-		return nil, nil
+// accounts is the accounts oracle of a SAML contract, or nil.
+func accounts(sc *SAMLConfig) *AcctOracle {
+	if sc == nil {
+		return nil
 	}
-	l := sc.Accounts.Listing
-	if l.Client == nil {
-		c, err := acctClient(tc, sc.Accounts)
-		if err != nil {
-			return nil, err
-		}
-		l.Client = c
-	}
-	return &l, nil
+	return sc.Accounts
 }
 
 // acctWriteLeftovers writes the accounts the run's logins created and

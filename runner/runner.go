@@ -320,8 +320,8 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 	defer transcript.Close()
 
 	tc := cfg.Target
-	if cfg.SAML != nil && cfg.SAML.Accounts != nil && cfg.SAML.Accounts.Token != "" {
-		tc.Redact = append(slices.Clone(tc.Redact), cfg.SAML.Accounts.Token)
+	if a := accounts(cfg.SAML); a != nil && a.Token != "" {
+		tc.Redact = append(slices.Clone(tc.Redact), a.Token)
 	}
 	tc.RunID = runID
 	tc.Ledger = ledger
@@ -334,18 +334,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		return out, err
 	}
 
-	if cfg.SAML != nil && cfg.SAML.Accounts != nil {
-		l, err := acctListing(tc, cfg.SAML)
+	if a := accounts(cfg.SAML); a != nil && a.Listing.URL != "" && a.Listing.Client == nil {
+		// The listing's client, on a copy: cfg.SAML is the caller's.
+		c, err := acctClient(tc, a)
 		if err != nil {
 			return out, err
 		}
-		sc := *cfg.SAML
-		sc.Accounts = nil
-		if l != nil {
-			acct := *cfg.SAML.Accounts
-			acct.Listing = *l
-			sc.Accounts = &acct
-		}
+		acct, sc := *a, *cfg.SAML
+		acct.Listing.Client = c
+		sc.Accounts = &acct
 		cfg.SAML = &sc
 	}
 	started := now()

@@ -1,7 +1,6 @@
 package selftest
 
 import (
-	"fmt"
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -36,27 +35,17 @@ var keysCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultKeysIgnoreCertValidity: {"SAML-SEC-K11", "ACCEPTED_AS_EXPECTED"},
 }
 
-func init() {
-	for f, c := range keysCaughtBy {
-		caughtBy[f] = c[0]
-	}
-}
+func init() { registerCaught(keysCaughtBy) }
 
 var _ = Describe("SAML keys faults of the reference SP", func() {
-	entries := []TableEntry{}
-	for f, c := range keysCaughtBy {
-		entries = append(entries, Entry(fmt.Sprintf("%s reads %s in %s", f, c[1], c[0]), f, c[0], c[1]))
-	}
 	DescribeTable("are reported with the right verdict",
 		func(f reftarget.Fault, id, verdict string) {
-			r := runCheck(id, f)
-			Expect(r.Status).To(BeElementOf(suites.Failed, suites.Warning), "fault %s: %s %s: %s", f, id, r.Status, r.Reason)
-			Expect(r.Reason).To(ContainSubstring(verdict))
+			r := expectFinding(f, id, verdict, suites.Failed, suites.Warning)
 			if verdict == "ACCEPTED_AS_VICTIM" {
 				Expect(r.Reason).To(ContainSubstring("account takeover"))
 			}
 		},
-		entries,
+		findingEntries(keysCaughtBy),
 	)
 	It("the reference SP passes the keys checks, the rollover control among them", func() {
 		for _, id := range []string{"SAML-SEC-K04", "SAML-SEC-K06", "SAML-SEC-K11", "SAML-SEC-K12"} {

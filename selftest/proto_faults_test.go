@@ -1,10 +1,7 @@
 package selftest
 
 import (
-	"fmt"
-
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/suites"
@@ -29,25 +26,13 @@ var protoAlsoCaughtBy = map[reftarget.Fault][2]string{
 	reftarget.FaultJITUnsolicitedAccepted: {"SAML-SEC-P16-OFF", "ACCEPTED_AS_EXPECTED"},
 }
 
-func init() {
-	for f, c := range protoCaughtBy {
-		caughtBy[f] = c[0]
-	}
-}
+func init() { registerCaught(protoCaughtBy) }
 
 var _ = Describe("SAML protocol faults of the reference SP", func() {
-	entries := []TableEntry{}
-	for _, table := range []map[reftarget.Fault][2]string{protoCaughtBy, protoAlsoCaughtBy} {
-		for f, c := range table {
-			entries = append(entries, Entry(fmt.Sprintf("%s reads %q in %s", f, c[1], c[0]), f, c[0], c[1]))
-		}
-	}
 	DescribeTable("are reported with the finding in the reason",
 		func(f reftarget.Fault, id, finding string) {
-			r := runCheck(id, f)
-			Expect(r.Status).To(BeElementOf(suites.Failed, suites.Warning), "fault %s: %s %s: %s", f, id, r.Status, r.Reason)
-			Expect(r.Reason).To(ContainSubstring(finding))
+			expectFinding(f, id, finding, suites.Failed, suites.Warning)
 		},
-		entries,
+		findingEntries(protoCaughtBy, protoAlsoCaughtBy),
 	)
 })

@@ -1,10 +1,7 @@
 package selftest
 
 import (
-	"fmt"
-
 	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
 
 	"github.com/provcheck/provcheck/internal/reftarget"
 	"github.com/provcheck/provcheck/suites"
@@ -21,25 +18,17 @@ var encWarnedBy = map[reftarget.Fault][2]string{
 func encRequiredPolicy(p *reftarget.SPPolicy) { p.RequireEncryption = true }
 
 func init() {
-	for f, c := range encWarnedBy {
-		caughtBy[f] = c[0]
-	}
+	registerCaught(encWarnedBy)
 	// The fault shows only where the SP declares encryption required.
 	jitFaultPolicy[reftarget.FaultEncPlaintextAllowed] = encRequiredPolicy
 }
 
 var _ = Describe("SAML encryption faults of the reference SP caught by should checks", func() {
-	entries := []TableEntry{}
-	for f, c := range encWarnedBy {
-		entries = append(entries, Entry(fmt.Sprintf("%s reads %q in %s", f, c[1], c[0]), f, c[0], c[1]))
-	}
 	DescribeTable("are reported as warnings with the finding",
 		func(f reftarget.Fault, id, finding string) {
-			r := runCheck(id, f)
-			Expect(r.Status).To(Equal(suites.Warning), "fault %s: %s %s: %s", f, id, r.Status, r.Reason)
-			Expect(r.Reason).To(ContainSubstring(finding))
+			expectFinding(f, id, finding, suites.Warning)
 		},
-		entries,
+		findingEntries(encWarnedBy),
 	)
 })
 

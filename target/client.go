@@ -17,6 +17,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/provcheck/provcheck/suites"
@@ -132,26 +133,27 @@ type transcript struct {
 	w       io.Writer
 	limit   int64 // 0: none
 	written int64
-	capped  bool
+	// capped is set once the limit is reached; later exchanges are
+	// encoded without their bodies right away.
+	capped atomic.Bool
 }
 
 // write writes one exchange as a JSON line; past the limit, without its
 // bodies.
 func (t *transcript) write(ex suites.Exchange) error {
+	stripped := t.capped.Load()
+	if stripped {
+		t.strip(&ex)
+	}
 	b, err := json.Marshal(ex)
 	if err != nil {
 		return err
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.limit > 0 && (t.capped || t.written+int64(len(b))+1 > t.limit) {
-		t.capped = true
-		note := fmt.Sprintf("[omitted: the transcript reached its limit of %d bytes (--transcript-limit); the check's evidence in report.json keeps its exchanges]", t.limit)
-		for _, body := range []*string{&ex.RequestBody, &ex.ResponseBody} {
-			if *body != "" {
-				*body = note
-			}
-		}
+	if t.limit > 0 && !stripped && (t.capped.Load() || t.written+int64(len(b))+1 > t.limit) {
+		t.capped.Store(true)
+		t.strip(&ex)
 		if b, err = json.Marshal(ex); err != nil {
 			return err
 		}
@@ -160,6 +162,16 @@ func (t *transcript) write(ex suites.Exchange) error {
 	n, err := t.w.Write(b)
 	t.written += int64(n)
 	return err
+}
+
+// strip replaces the bodies of ex by a note on the limit.
+func (t *transcript) strip(ex *suites.Exchange) {
+	note := fmt.Sprintf("[omitted: the transcript reached its limit of %d bytes (--transcript-limit); the check's evidence in report.json keeps its exchanges]", t.limit)
+	for _, body := range []*string{&ex.RequestBody, &ex.ResponseBody} {
+		if *body != "" {
+			*body = note
+		}
+	}
 }
 
 // New checks cfg and returns a client. Errors are one line naming the

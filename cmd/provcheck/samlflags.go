@@ -209,9 +209,8 @@ func (sf *samlFlags) config(tc target.Config) (*runner.SAMLConfig, error) {
 		if f.val == "" {
 			continue
 		}
-		u, err := url.Parse(f.val)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return nil, fmt.Errorf("%s %q: expected an absolute http or https URL without credentials", f.name, f.val)
+		if _, err := httpURL(f.name, f.val); err != nil {
+			return nil, err
 		}
 	}
 	id, err := mockidp.LoadIdentity(sf.idpEntityID, sf.idpKey, sf.idpCert)
@@ -256,11 +255,21 @@ func fetchSPMetadata(rawURL string, tc target.Config) (entityID, acs string, err
 	return entityID, acs, nil
 }
 
+// httpURL parses the value of the URL flag name: an absolute http or https
+// URL without credentials.
+func httpURL(name, raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return nil, fmt.Errorf("%s %q: expected an absolute http or https URL without credentials", name, raw)
+	}
+	return u, nil
+}
+
 // encFetchMetadata GETs the SP's metadata document.
 func encFetchMetadata(rawURL string, tc target.Config) ([]byte, error) {
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-		return nil, fmt.Errorf("--sp-metadata-url %q: expected an absolute http or https URL without credentials", rawURL)
+	u, err := httpURL("--sp-metadata-url", rawURL)
+	if err != nil {
+		return nil, err
 	}
 	c, err := target.New(target.Config{BaseURL: u.Scheme + "://" + u.Host, CAFile: tc.CAFile, Insecure: tc.Insecure,
 		Timeout: tc.Timeout, Retries: -1, UserAgent: "provcheck/" + runner.Version})

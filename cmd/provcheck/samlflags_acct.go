@@ -3,7 +3,6 @@ package main
 import (
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"strings"
 
@@ -43,9 +42,8 @@ func (af *acctLinkFlags) apply(sc *runner.SAMLConfig) error {
 		if f.val == "" {
 			continue
 		}
-		u, err := url.Parse(f.val)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
-			return fmt.Errorf("%s %q: expected an absolute http or https URL without credentials", f.name, f.val)
+		if _, err := httpURL(f.name, f.val); err != nil {
+			return err
 		}
 	}
 	sc.SP.LinkURL = af.linkURL

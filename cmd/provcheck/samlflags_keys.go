@@ -24,7 +24,7 @@ func (sf *samlFlags) bindKeys(fs *flag.FlagSet) {
 	fs.StringVar(&sf.expiredKey, "idp-expired-key", "", "PEM private key (RSA) of an identity whose certificate, registered with the SP for the IdP, has expired or is not yet valid (catalogue K11; optional)")
 	fs.StringVar(&sf.expiredCert, "idp-expired-cert", "", "PEM certificate, expired or not yet valid, registered with the SP for the IdP")
 	fs.StringVar(&sf.certValidity, "sp-cert-validity", "", "SAML SP: declared handling of a pinned signing certificate outside its validity window: enforce (refused), ignore (accepted), or empty (not declared)")
-	fs.StringVar(&sf.canaryListen, "canary-listen", saml.SecKeysCanaryListen, "address the out-of-band canary listens on (HOST:PORT; port 0 is a fresh port per check); a remote SP needs one it can reach, with --canary-url")
+	fs.StringVar(&sf.canaryListen, "canary-listen", saml.SecCanaryListen, "address the out-of-band canary listens on (HOST:PORT; port 0 is a fresh port per check); a remote SP needs one it can reach, with --canary-url")
 	fs.StringVar(&sf.canaryURL, "canary-url", "", "base URL the SP reaches the out-of-band canary at, used in payloads (for example http://tester.example:8099; default derived from --canary-listen)")
 }
 

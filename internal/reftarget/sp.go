@@ -370,8 +370,7 @@ func (s *Server) consume(r *http.Request, encoded string) (string, time.Time, *l
 	if resp.Destination == "" && resp.SignatureValidated {
 		return "", time.Time{}, refuse("a signed response must carry Destination (SAML Bindings §3.5.5.2)")
 	}
-	checked := s.protoAudienceFor(resp, a)
-	if err := s.secCheckConditions(&checked, p.AudienceURI, now, skew); err != nil {
+	if err := s.secCheckConditions(&a, p.AudienceURI, resp.InResponseTo == "", now, skew); err != nil {
 		return "", time.Time{}, refuse("%v", err)
 	}
 	end, lerr := s.protoSessionEnd(&a, now)
@@ -677,34 +676,35 @@ func primaryEmail(data map[string]any) string {
 	return first
 }
 
-// serveWhoami answers the session's account as JSON.
-func (s *Server) serveWhoami(w http.ResponseWriter, r *http.Request) {
+// spSession returns the session token of a request's cookie and its
+// account, if the session is valid. The caller holds s.sp.mu.
+func (s *Server) spSession(r *http.Request, now time.Time) (tok, userID string, ok bool) {
 	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
-		http.Error(w, "no session", http.StatusUnauthorized)
-		return
+		return "", "", false
 	}
-	now := s.now()
+	sess, found := s.sp.sessions[c.Value]
+	if !found || now.After(sess.expires) {
+		return "", "", false
+	}
+	return c.Value, sess.userID, true
+}
+
+// serveWhoami answers the session's account as JSON.
+func (s *Server) serveWhoami(w http.ResponseWriter, r *http.Request) {
 	s.sp.mu.Lock()
-	sess, ok := s.sp.sessions[c.Value]
+	_, userID, ok := s.spSession(r, s.now())
 	s.sp.mu.Unlock()
-	if !ok || now.After(sess.expires) {
+	if !ok {
 		http.Error(w, "no session", http.StatusUnauthorized)
 		return
 	}
 	s.mu.RLock()
-	u := s.lookup(rtUser, sess.userID)
+	u := s.lookup(rtUser, userID)
 	var out map[string]any
 	if u != nil {
-		active, ok := u.data["active"].(bool)
-		out = map[string]any{
-			"id":         u.id,
-			"userName":   u.data["userName"],
-			"email":      primaryEmail(u.data),
-			"externalId": u.data["externalId"],
-			"active":     !ok || active,
-			"groups":     s.jitRoles(u.id),
-		}
+		out = acctView(u)
+		out["groups"] = s.jitRoles(u.id)
 	}
 	s.mu.RUnlock()
 	if out == nil {

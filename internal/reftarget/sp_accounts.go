@@ -61,14 +61,7 @@ func (s *Server) serveAcctListing(w http.ResponseWriter, r *http.Request) {
 			more = true
 			break
 		}
-		active, ok := u.data["active"].(bool)
-		users = append(users, map[string]any{
-			"id":         u.id,
-			"userName":   u.data["userName"],
-			"email":      primaryEmail(u.data),
-			"externalId": u.data["externalId"],
-			"active":     !ok || active,
-		})
+		users = append(users, acctView(u))
 		last = u.seq
 	}
 	s.mu.RUnlock()
@@ -79,4 +72,17 @@ func (s *Server) serveAcctListing(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// acctView is an account as the listing and whoami show it: "active"
+// unless the user says false.
+func acctView(u *resource) map[string]any {
+	active, ok := u.data["active"].(bool)
+	return map[string]any{
+		"id":         u.id,
+		"userName":   u.data["userName"],
+		"email":      primaryEmail(u.data),
+		"externalId": u.data["externalId"],
+		"active":     !ok || active,
+	}
 }

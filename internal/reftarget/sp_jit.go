@@ -2,12 +2,12 @@ package reftarget
 
 import (
 	"encoding/base64"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"strings"
 	"unicode"
 
-	saml2 "github.com/russellhaering/gosaml2"
 	"github.com/russellhaering/gosaml2/types"
 )
 
@@ -170,14 +170,14 @@ func (st *spState) jitTrusted(issuer string) TrustedIdP {
 // jitUnverifiedIssuer is the Issuer a Response claims, to choose the
 // certificate that must verify it; "" when it cannot be read.
 func jitUnverifiedIssuer(encoded string) string {
-	encoded = strings.TrimSpace(encoded)
-	// Only XML is read: gosaml2 would inflate anything else, up to 5 MiB,
-	// before parseDecode refuses it.
-	if raw, err := base64.StdEncoding.DecodeString(encoded); err != nil || !parseLooksXML(raw) {
+	// Only XML is read (gosaml2's DecodeUnverifiedBaseResponse would
+	// inflate anything else, up to 5 MiB, before parseDecode refuses it).
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(encoded))
+	if err != nil || !parseLooksXML(raw) {
 		return ""
 	}
-	base, err := saml2.DecodeUnverifiedBaseResponse(encoded)
-	if err != nil || base.Issuer == nil {
+	var base types.UnverifiedBaseResponse
+	if err := xml.Unmarshal(raw, &base); err != nil || base.Issuer == nil {
 		return ""
 	}
 	return strings.TrimSpace(base.Issuer.Value)

@@ -36,25 +36,11 @@ type linkRequest struct {
 	expires         time.Time
 }
 
-// linkSession returns the session token of a request's cookie and its
-// account, if the session is valid. The caller holds s.sp.mu.
-func (s *Server) linkSession(r *http.Request, now time.Time) (tok, userID string, ok bool) {
-	c, err := r.Cookie(SessionCookie)
-	if err != nil || c.Value == "" {
-		return "", "", false
-	}
-	sess, found := s.sp.sessions[c.Value]
-	if !found || now.After(sess.expires) {
-		return "", "", false
-	}
-	return c.Value, sess.userID, true
-}
-
 // serveLink starts linking an identity to the session's account.
 func (s *Server) serveLink(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.sp.mu.Lock()
-	tok, userID, ok := s.linkSession(r, now)
+	tok, userID, ok := s.spSession(r, now)
 	s.sp.mu.Unlock()
 	if !ok {
 		http.Error(w, "linking an identity needs a signed-in session", http.StatusUnauthorized)
@@ -89,7 +75,7 @@ func (s *Server) linkConsume(r *http.Request, inResponseTo string, key linkKey) 
 	if isLink {
 		delete(s.sp.linkReqs, inResponseTo)
 	}
-	tok, sessUser, signedIn := s.linkSession(r, now)
+	tok, sessUser, signedIn := s.spSession(r, now)
 	s.sp.mu.Unlock()
 	switch {
 	case isLink && inResponseTo != "":

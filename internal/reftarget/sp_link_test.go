@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -70,22 +69,7 @@ func linkRequestOf(t testing.TB, b *browser, rec *httptest.ResponseRecorder) str
 // linkPost posts a response in b with its session and AuthnRequest
 // cookies and returns the ACS status.
 func linkPost(b *browser, encoded string) int {
-	form := url.Values{"SAMLResponse": {encoded}}
-	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for name, v := range map[string]string{SessionCookie: b.session, SecAuthnRequestCookie: b.authn} {
-		if v != "" {
-			req.AddCookie(&http.Cookie{Name: name, Value: v})
-		}
-	}
-	rec := httptest.NewRecorder()
-	b.s.ServeHTTP(rec, req)
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == SessionCookie {
-			b.session = c.Value
-		}
-	}
-	return rec.Code
+	return b.postForm(url.Values{"SAMLResponse": {encoded}}, true).Code
 }
 
 func TestLinkFlowLinksToTheSession(t *testing.T) {

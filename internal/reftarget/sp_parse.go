@@ -14,7 +14,6 @@ import (
 	saml2 "github.com/russellhaering/gosaml2"
 	"github.com/russellhaering/gosaml2/types"
 	dsig "github.com/russellhaering/goxmldsig"
-	"github.com/russellhaering/goxmldsig/etreeutils"
 )
 
 // The parser faults of the reference SP (catalogue S19 and X08).
@@ -99,7 +98,7 @@ func parseSignedEnvelope(p *saml2.SAMLServiceProvider, raw []byte) (*types.Respo
 	if err != nil {
 		return nil, err
 	}
-	detached, err := parseDetached(root)
+	detached, err := encDetach(root)
 	if err != nil {
 		return nil, err
 	}
@@ -143,13 +142,7 @@ func parseVerifiedAs(raw []byte, as *etree.Element) (*types.Response, error) {
 	if err := xml.Unmarshal(raw, resp); err != nil {
 		return nil, err
 	}
-	detached, err := parseDetached(as)
-	if err != nil {
-		return nil, err
-	}
-	d := etree.NewDocument()
-	d.SetRoot(detached)
-	b, err := d.WriteToBytes()
+	b, err := encBytes(as)
 	if err != nil {
 		return nil, err
 	}
@@ -160,15 +153,6 @@ func parseVerifiedAs(raw []byte, as *etree.Element) (*types.Response, error) {
 	a.SignatureValidated = true
 	resp.Assertions = []types.Assertion{a}
 	return resp, nil
-}
-
-// parseDetached copies el with every namespace in scope declared on it.
-func parseDetached(el *etree.Element) (*etree.Element, error) {
-	ctx, err := etreeutils.NSBuildParentContext(el)
-	if err != nil {
-		return nil, err
-	}
-	return etreeutils.NSDetatch(ctx, el)
 }
 
 // parseRoot parses raw and returns its root element.

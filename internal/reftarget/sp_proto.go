@@ -65,18 +65,6 @@ func protoSkewClock(p *saml2.SAMLServiceProvider, now time.Time, skew time.Durat
 	p.Clock = dsig.NewFakeClockAt(now.Add(-skew))
 }
 
-// protoAudienceFor is the AudienceRestriction check's input: with
-// FaultProtoUnsolicitedNoAudience an unsolicited response's restrictions
-// are dropped (on a copy of its Conditions).
-func (s *Server) protoAudienceFor(resp *types.Response, a types.Assertion) types.Assertion {
-	if resp.InResponseTo == "" && a.Conditions != nil && s.has(FaultProtoUnsolicitedNoAudience) {
-		c := *a.Conditions
-		c.AudienceRestrictions = nil
-		a.Conditions = &c
-	}
-	return a
-}
-
 // protoFlowChange reports whether FaultProtoFlowChange takes a response
 // with InResponseTo down the IdP-initiated path: IdP-initiated login is
 // allowed and the browser carries no AuthnRequest cookie.

@@ -2,9 +2,7 @@ package reftarget
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -52,7 +50,7 @@ var protoFaultProbes = map[Fault]func(c *client) bool{
 	},
 	FaultProtoOpenRedirect: func(c *client) bool {
 		trustTestIdP(c.t, c.s)
-		rec := protoPostRelay(c.t, c.s, signedResponse(c.t, assertion{nameID: "p-relay"}), "https://attacker.test/")
+		rec := newBrowser(c.t, c.s).postForm(url.Values{"SAMLResponse": {signedResponse(c.t, assertion{nameID: "p-relay"})}, "RelayState": {"https://attacker.test/"}}, false)
 		return rec.Code == http.StatusSeeOther && rec.Header().Get("Location") == SPPath+"/whoami"
 	},
 	FaultProtoIgnoreSessionExpiry: func(c *client) bool {
@@ -60,18 +58,6 @@ var protoFaultProbes = map[Fault]func(c *client) bool{
 		b, code := secPost(c.t, c.s, protoSessionNotOnOrAfter(c.t, signedResponse(c.t, assertion{nameID: "p-session"}), time.Now().Add(-time.Minute)))
 		return code == http.StatusForbidden && b.whoamiID() == "" && userCount(c.s) == 0
 	},
-}
-
-// protoPostRelay posts a SAMLResponse with a RelayState from a fresh
-// browser and returns the ACS answer.
-func protoPostRelay(t testing.TB, s *Server, encoded, relay string) *httptest.ResponseRecorder {
-	t.Helper()
-	form := url.Values{"SAMLResponse": {encoded}, "RelayState": {relay}}
-	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, req)
-	return rec
 }
 
 // protoSessionNotOnOrAfter sets the AuthnStatement's SessionNotOnOrAfter

@@ -62,10 +62,13 @@ func (s *Server) secValidate(p *saml2.SAMLServiceProvider, encoded string) (*typ
 	if err != nil {
 		return nil, fmt.Errorf("SAMLResponse is not base64: %w", err)
 	}
+	inflated := !parseLooksXML(raw) // parseDecode refuses it, or inflates it under its fault
 	if raw, err = s.parseDecode(raw); err != nil {
 		return nil, err
 	}
-	encoded = base64.StdEncoding.EncodeToString(raw)
+	if inflated {
+		encoded = base64.StdEncoding.EncodeToString(raw)
+	}
 	if bytes.Contains(raw, []byte("<!DOCTYPE")) && !s.has(FaultSecAcceptDoctype) {
 		return nil, errors.New("the response carries a DOCTYPE; entity declarations are refused")
 	}
@@ -197,7 +200,7 @@ func secNaive(p *saml2.SAMLServiceProvider, raw []byte) (*types.Response, error)
 		if as.SelectElement("Signature") == nil {
 			continue
 		}
-		detached, err := parseDetached(as)
+		detached, err := encDetach(as)
 		if err != nil {
 			continue
 		}
@@ -251,15 +254,17 @@ func secTruncateAtComment(resp *types.Response, raw []byte) {
 
 // secCheckConditions is checkConditions plus what gosaml2 v0.12.0 leaves
 // out: an IssueInstant near now (catalogue P05) and an AuthnStatement
-// (P19). FaultSecNoAudience and FaultSecNoTimeChecks switch parts off.
-func (s *Server) secCheckConditions(a *types.Assertion, audience string, now time.Time, skew time.Duration) error {
+// (P19). FaultSecNoAudience and FaultSecNoTimeChecks switch parts off, and
+// FaultProtoUnsolicitedNoAudience the audience check of an unsolicited
+// response.
+func (s *Server) secCheckConditions(a *types.Assertion, audience string, unsolicited bool, now time.Time, skew time.Duration) error {
 	if a.AuthnStatement == nil {
 		return errors.New("the assertion has no AuthnStatement (SAML Profiles §4.1.4.2)")
 	}
 	c := *a
 	if c.Conditions != nil {
 		cond := *c.Conditions
-		if s.has(FaultSecNoAudience) {
+		if s.has(FaultSecNoAudience) || unsolicited && s.has(FaultProtoUnsolicitedNoAudience) {
 			cond.AudienceRestrictions = nil
 		}
 		if s.has(FaultSecNoTimeChecks) {

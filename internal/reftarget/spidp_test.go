@@ -154,11 +154,19 @@ func newBrowser(t testing.TB, s *Server) *browser { return &browser{t: t, s: s} 
 // post sends a SAMLResponse to the ACS and keeps the session cookie.
 func (b *browser) post(encoded string) *httptest.ResponseRecorder {
 	b.t.Helper()
-	form := url.Values{"SAMLResponse": {encoded}}
+	return b.postForm(url.Values{"SAMLResponse": {encoded}}, false)
+}
+
+// postForm posts form to the ACS with the AuthnRequest cookie and, with
+// withSession, the session cookie; it keeps the session cookie it gets.
+func (b *browser) postForm(form url.Values, withSession bool) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, testACS, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if b.authn != "" {
 		req.AddCookie(&http.Cookie{Name: SecAuthnRequestCookie, Value: b.authn})
+	}
+	if withSession && b.session != "" {
+		req.AddCookie(&http.Cookie{Name: SessionCookie, Value: b.session})
 	}
 	rec := httptest.NewRecorder()
 	b.s.ServeHTTP(rec, req)

@@ -225,12 +225,12 @@ type prepared struct {
 // prepare does everything of a login before the POST to the ACS, so that
 // concurrent logins can be released at once.
 func (e *Env) prepare(t *suites.T, p Person, opts ...jitLogin) *prepared {
-	return e.linkPrepareIn(newBrowser(t, e), p, opts...)
+	return e.prepareIn(newBrowser(t, e), p, opts...)
 }
 
-// linkPrepareIn is prepare in the browser b, whose cookies (a session, for
+// prepareIn is prepare in the browser b, whose cookies (a session, for
 // the link cases) the login carries.
-func (e *Env) linkPrepareIn(b *browser, p Person, opts ...jitLogin) *prepared {
+func (e *Env) prepareIn(b *browser, p Person, opts ...jitLogin) *prepared {
 	t := b.t
 	now := e.now()
 	idp := e.IdP
@@ -306,16 +306,16 @@ func (pl *prepared) send() *Login {
 // the AuthnRequest the SP sends to the IdP, by the HTTP-Redirect binding
 // (a redirect off the SP's hosts) or the HTTP-POST binding (a form).
 func (b *browser) authnRequest() *mockidp.AuthnRequest {
-	req, err := b.linkAuthnRequestAt(b.env.SP.LoginURL)
+	req, err := b.authnRequestAt(b.env.SP.LoginURL)
 	if err != nil {
 		b.t.Abort(fmt.Errorf("INDETERMINATE: %w", err))
 	}
 	return req
 }
 
-// linkAuthnRequestAt is authnRequest at another URL of the SP (the link
+// authnRequestAt is authnRequest at another URL of the SP (the link
 // URL), with an error when the answer carries no AuthnRequest.
-func (b *browser) linkAuthnRequestAt(start string) (*mockidp.AuthnRequest, error) {
+func (b *browser) authnRequestAt(start string) (*mockidp.AuthnRequest, error) {
 	a := b.follow(b.do(http.MethodGet, start, nil, ""))
 	if isRedirect(a.status) {
 		loc, err := a.url.Parse(a.header.Get("Location"))

@@ -23,7 +23,7 @@ var linkChecks = []suites.Check{
 			e.cleanup(t, a, n2)
 			b, victim := e.linkSignIn(t, a)
 			before := e.accounts(t, a, n2)
-			pl := e.linkPrepareIn(b, n2, jitLogin{unsolicited: true})
+			pl := e.prepareIn(b, n2, jitLogin{unsolicited: true})
 			pl.l.Flow = "unsolicited (posted in A's signed-in browser)"
 			t.Logf("unsolicited response for N2 in A's browser: %s", pl.send().Summary())
 			e.linkNeverLinked(t, n2, victim, "an unsolicited response for it arrived while A was signed in")
@@ -51,7 +51,7 @@ var linkChecks = []suites.Check{
 			// (1) The attacker, signed in to an account of their own,
 			// starts linking and sends the answer into A's browser.
 			x, _ := e.linkSignIn(t, m)
-			if req, err := x.linkAuthnRequestAt(e.SP.LinkURL); err != nil {
+			if req, err := x.authnRequestAt(e.SP.LinkURL); err != nil {
 				t.Logf("(1) the attacker's signed-in browser could not start a link flow: %v; not sent", err)
 			} else {
 				e.linkAnswer(b, foreign, req, "(1) answers a link request of the attacker's session")
@@ -59,7 +59,7 @@ var linkChecks = []suites.Check{
 			}
 
 			// (2) A link request started without a session.
-			if req, err := newBrowser(t, e).linkAuthnRequestAt(e.SP.LinkURL); err != nil {
+			if req, err := newBrowser(t, e).authnRequestAt(e.SP.LinkURL); err != nil {
 				t.Logf("(2) without a session the link URL starts no flow (expected): %v", err)
 			} else {
 				t.Logf("(2) without a session the link URL still answered an AuthnRequest %s", req.ID)
@@ -74,7 +74,7 @@ var linkChecks = []suites.Check{
 			// (4) A login request of another browser.
 			if e.SP.LoginURL == "" {
 				t.Logf("(4) no --sp-login-url: a foreign login request cannot be obtained; not sent")
-			} else if req, err := newBrowser(t, e).linkAuthnRequestAt(e.SP.LoginURL); err != nil {
+			} else if req, err := newBrowser(t, e).authnRequestAt(e.SP.LoginURL); err != nil {
 				t.Logf("(4) the login URL gave no AuthnRequest: %v; not sent", err)
 			} else {
 				e.linkAnswer(b, login, req, "(4) answers a login request of another browser")
@@ -97,7 +97,7 @@ var linkChecks = []suites.Check{
 			a, n2 := e.newPerson("j26a"), e.newPerson("j26g")
 			e.cleanup(t, a, n2)
 			b, owner := e.linkSignIn(t, a)
-			req, err := b.linkAuthnRequestAt(e.SP.LinkURL)
+			req, err := b.authnRequestAt(e.SP.LinkURL)
 			if err != nil {
 				t.Fatalf("the SP declares a link flow, but in A's signed-in browser %v", err)
 			}
@@ -127,7 +127,7 @@ var linkChecks = []suites.Check{
 // which keeps the session, and the session's principal.
 func (e *Env) linkSignIn(t *suites.T, p Person) (*browser, Principal) {
 	b := newBrowser(t, e)
-	s := needSession(t, e.linkPrepareIn(b, p).send(), fmt.Sprintf("sign-in of %s", p.NameID))
+	s := needSession(t, e.prepareIn(b, p).send(), fmt.Sprintf("sign-in of %s", p.NameID))
 	return b, s
 }
 
@@ -135,7 +135,7 @@ func (e *Env) linkSignIn(t *suites.T, p Person) (*browser, Principal) {
 // AuthnRequest req (InResponseTo = req.ID, its RelayState), and returns
 // the login.
 func (e *Env) linkAnswer(b *browser, p Person, req *mockidp.AuthnRequest, what string) *Login {
-	pl := e.linkPrepareIn(b, p, jitLogin{unsolicited: true, edit: func(s *mockidp.ResponseSpec) { s.SetInResponseTo(req.ID) }})
+	pl := e.prepareIn(b, p, jitLogin{unsolicited: true, edit: func(s *mockidp.ResponseSpec) { s.SetInResponseTo(req.ID) }})
 	if req.RelayState != "" {
 		pl.form.Set("RelayState", req.RelayState)
 		pl.evidence += "\nRelayState: " + req.RelayState

@@ -97,16 +97,11 @@ var secEncControlTitles = map[string]string{
 // uniform-error probe pair of E06 after the two probes, and the
 // EncryptedID case E08 last.
 func secEncChecks() []suites.Check {
-	refs := func(a mockidp.Attack) string { return "catalogue " + a.ID + "; " + strings.Join(a.References, "; ") }
-	uniform := suites.Check{
-		ID:    "SAML-SEC-E06-UNIFORM",
-		Title: "Bad-padding, bad-content and wrong-key ciphertexts get the same answer (no decryption oracle)",
-		Spec:  refs(mockidp.EncTamperedCBC("padding", nil)),
-		Rule:  "Two tampered AES-CBC ciphertexts of an encrypted assertion, one with bad padding and one that decrypts to bad XML, and one encrypted to another key, are all refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once tokens and words with digits are masked. A difference between the first two tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011); the third must read alike too (catalogue E04: a uniform error). The timings are logged, not judged.",
-		Level: suites.Should, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
-		Labels: []string{suites.SAMLLabel, "area:saml-security", secExtended}, Covers: []string{"E06", "E04"},
-		Run: secEncUniform,
-	}
+	uniform := secCheck("SAML-SEC-E06-UNIFORM", secExtended,
+		"Bad-padding, bad-content and wrong-key ciphertexts get the same answer (no decryption oracle)",
+		secSpec(mockidp.EncTamperedCBC("padding", nil)),
+		"Two tampered AES-CBC ciphertexts of an encrypted assertion, one with bad padding and one that decrypts to bad XML, and one encrypted to another key, are all refused, and the SP's answers fall in the same class: the same ACS status, the same status and path after redirects, the same body once tokens and words with digits are masked. A difference between the first two tells an attacker which probe failed where: a decryption oracle (Jager & Somorovsky 2011); the third must read alike too (catalogue E04: a uniform error). The timings are logged, not judged.",
+		suites.Should, suites.Negative, []string{"E06", "E04"}, secEncUniform)
 	out := make([]suites.Check, 0, len(secEncTable)+2)
 	for _, c := range secEncTable {
 		ch := c.check()
@@ -119,15 +114,11 @@ func secEncChecks() []suites.Check {
 			out = append(out, uniform)
 		}
 	}
-	return append(out, suites.Check{
-		ID:    "SAML-SEC-E08",
-		Title: "An EncryptedID instead of NameID is keyed on its plaintext consistently, or refused",
-		Spec:  refs(mockidp.EncNameID(nil)),
-		Rule:  "An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key; the email changes too, so a unique-email rule cannot hide a wrong key).",
-		Level: suites.Must, Kind: suites.Negative, Requires: []suites.Capability{suites.CapSAML},
-		Labels: []string{suites.SAMLLabel, "area:saml-security", secCore}, Covers: []string{"E08"},
-		Run: secEncNameID,
-	})
+	return append(out, secCheck("SAML-SEC-E08", secCore,
+		"An EncryptedID instead of NameID is keyed on its plaintext consistently, or refused",
+		secSpec(mockidp.EncNameID(nil)),
+		"An encrypted signed assertion whose subject is an EncryptedID (SAML Core §2.2.4) either is refused, with no trace, or logs in to the account of the NameID it decrypts to: the same account as a login with that NameID in plain form, at every login (the ciphertext changes every time and is never a key; the email changes too, so a unique-email rule cannot hide a wrong key).",
+		suites.Must, suites.Negative, []string{"E08"}, secEncNameID))
 }
 
 var (
@@ -299,7 +290,13 @@ func (e *Env) encBenign(t *suites.T, spec mockidp.ResponseSpec, idp *mockidp.Ide
 	if err != nil {
 		t.Abort(fmt.Errorf("mock IdP: %w", err))
 	}
-	return enc, "\n\nthe same response before its assertion was encrypted to the SP's certificate (--sp-encryption required):\n" + indentXML(built.XML)
+	return enc, encBefore(built.XML)
+}
+
+// encBefore is the evidence of a response whose assertion the harness
+// encrypted because the SP requires it: the response before encryption.
+func encBefore(xml []byte) string {
+	return "\n\nthe same response before its assertion was encrypted to the SP's certificate (--sp-encryption required):\n" + indentXML(xml)
 }
 
 // encPlaintextCase is what secRun does with a case that sends a plaintext

@@ -41,7 +41,7 @@ func TestSecEncTableIsLiteralAndConsistent(t *testing.T) {
 		delete(byID, c.id)
 	}
 	for id := range byID {
-		assert.Contains(t, src, `ID:    "`+id+`"`)
+		assert.Contains(t, src, `secCheck("`+id+`"`)
 	}
 	covered := map[string]bool{}
 	for _, ch := range checks {

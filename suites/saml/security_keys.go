@@ -25,11 +25,6 @@ const (
 	secKeysSecond
 )
 
-// secKeysEither is the outcome of K11 when the SP declares no validity
-// policy: a refusal and a login as the honest principal both pass (and the
-// verdict says which the SP does); a session for V or anyone else fails.
-const secKeysEither secOutcome = 100
-
 // secKeysTable are the rows, in catalogue order, appended to secTable's in
 // SecChecks.
 var secKeysTable = []secCase{

@@ -112,10 +112,10 @@ func TestSecKeysNaiveSP(t *testing.T) {
 	assert.Contains(t, r.Reason, "is valid now")
 }
 
-// TestSecKeysCanaryListenAndURL: with a fixed canary address and the base
+// TestSecCanaryListenAndURL: with a fixed canary address and the base
 // URL the SP reaches it at, payloads name that URL (one token per case),
 // the checks take turns on the port, and a fetch is still caught.
-func TestSecKeysCanaryListenAndURL(t *testing.T) {
+func TestSecCanaryListenAndURL(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()

@@ -46,20 +46,20 @@ func (h secCanaryHit) String() string {
 // the check's clean-up stops it. On a fixed port the out-of-band checks
 // take turns. A listener that cannot start aborts the check.
 func secStartCanary(t *suites.T) *secCanary {
-	listen, public := SecKeysCanaryListen, ""
+	listen, public := SecCanaryListen, ""
 	if e, ok := t.Env().(*Env); ok && e != nil {
 		listen = cmp.Or(e.CanaryListen, listen)
 		public = e.CanaryURL
 	}
 	if _, port, err := net.SplitHostPort(listen); err == nil && port != "0" {
-		secKeysCanaryMu.Lock()
-		t.Cleanup(secKeysCanaryMu.Unlock) // runs after the shutdown below
+		secCanaryMu.Lock()
+		t.Cleanup(secCanaryMu.Unlock) // runs after the shutdown below
 	}
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
 		t.Abort(fmt.Errorf("out-of-band canary: listen on %s: %w", listen, err))
 	}
-	c := &secCanary{base: secKeysCanaryBase(ln.Addr(), public)}
+	c := &secCanary{base: secCanaryBase(ln.Addr(), public)}
 	c.srv = &http.Server{ReadHeaderTimeout: 5 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c.mu.Lock()
 		c.hits = append(c.hits, secCanaryHit{Method: r.Method, Path: r.URL.Path, Remote: r.RemoteAddr, UserAgent: r.UserAgent(), At: time.Now()})
@@ -79,17 +79,17 @@ func secStartCanary(t *suites.T) *secCanary {
 	return c
 }
 
-// SecKeysCanaryListen is the canary's default address: a fresh loopback
+// SecCanaryListen is the canary's default address: a fresh loopback
 // port per check, which only an SP on the same host reaches.
-const SecKeysCanaryListen = "127.0.0.1:0"
+const SecCanaryListen = "127.0.0.1:0"
 
-// secKeysCanaryMu makes the checks take turns on a fixed canary port.
-var secKeysCanaryMu sync.Mutex
+// secCanaryMu makes the checks take turns on a fixed canary port.
+var secCanaryMu sync.Mutex
 
-// secKeysCanaryBase is the base URL payloads name: public when set (the
+// secCanaryBase is the base URL payloads name: public when set (the
 // address the SP reaches, without a trailing slash), else the listener's
 // own, with 127.0.0.1 for an unspecified host.
-func secKeysCanaryBase(addr net.Addr, public string) string {
+func secCanaryBase(addr net.Addr, public string) string {
 	if public != "" {
 		return strings.TrimRight(public, "/")
 	}

@@ -55,39 +55,23 @@ func (p Policy) protoSkew() time.Duration {
 // protoChecks are the checks of this file, in catalogue order.
 func protoChecks() []suites.Check {
 	sec := func(id, tier, title, spec, rule string, level suites.Level, kind suites.Kind, line string, run func(t *suites.T)) suites.Check {
-		return suites.Check{ID: id, Title: title, Spec: "catalogue " + line + "; " + spec, Rule: rule,
-			Level: level, Kind: kind, Requires: []suites.Capability{suites.CapSAML},
-			Labels: []string{suites.SAMLLabel, "area:saml-security", tier}, Covers: []string{line}, Run: run}
+		return secCheck(id, tier, title, "catalogue "+line+"; "+spec, rule, level, kind, []string{line}, run)
 	}
-	return []suites.Check{
+	out := []suites.Check{
 		sec("SAML-SEC-P04", secExtended, "A clock-skew sweep is accepted within the declared tolerance and refused beyond it; the measured tolerance is reported",
 			"crewjam MaxClockSkew; SAML Core 1.3.3",
 			"Responses whose validity window (IssueInstant, Conditions and SubjectConfirmationData alike) is shifted by ±30, 60, 180, 300 and 900 s (each a fresh person and browser): with a declared tolerance (--sp-clock-skew) every offset at least 15 s inside it is accepted and every offset a minute or more beyond it refused, a refusal leaving no account behind; without one the check measures and logs the window the SP accepts.",
 			suites.Must, suites.Sequence, "P04", protoSweepRun),
-		sec("SAML-SEC-P16-OFF", secCore, "An unsolicited response for an existing account is refused when IdP-initiated login is declared off",
-			"OWASP SAML Security Cheat Sheet (unsolicited response); Grafana allow_idp_initiated; catalogue R11",
-			"With --sp-idp-initiated off, a valid unsolicited Response (no InResponseTo) for the canary victim V, who has an account, gives no session and changes nothing (REJECTED_CLEAN). SAML-JIT-015 covers a new NameID (no JIT); this case covers a login to an existing account.",
-			suites.Must, suites.Negative, "P16", func(t *suites.T) { protoVictimRun(t, protoP16Off) }),
-		sec("SAML-SEC-P16-ON-VALID", secCore, "A valid unsolicited response is accepted when IdP-initiated login is declared on",
-			"OWASP SAML Security Cheat Sheet (unsolicited response); catalogue R11",
-			"With --sp-idp-initiated on, a valid unsolicited Response (no InResponseTo, correct Recipient, Audience, fresh) for the canary victim V logs in as V (ACCEPTED_AS_EXPECTED): the positive control of the P16-ON cases.",
-			suites.Must, suites.Example, "P16", func(t *suites.T) { protoVictimRun(t, protoP16Valid) }),
-		sec("SAML-SEC-P16-ON-RECIPIENT", secCore, "An unsolicited response with a wrong Recipient is refused when IdP-initiated login is declared on",
-			"OWASP SAML Security Cheat Sheet (unsolicited response); python3-saml invalid_subjectconfirmation_recipient; catalogue R11",
-			"With --sp-idp-initiated on, an unsolicited Response whose SubjectConfirmationData Recipient names another SP's ACS is refused: no session, no change (REJECTED_CLEAN).",
-			suites.Must, suites.Negative, "P16", func(t *suites.T) { protoVictimRun(t, protoP16Recipient) }),
-		sec("SAML-SEC-P16-ON-AUDIENCE", secCore, "An unsolicited response with a wrong Audience is refused when IdP-initiated login is declared on",
-			"OWASP SAML Security Cheat Sheet (unsolicited response); python3-saml invalid_audience; catalogue R11",
-			"With --sp-idp-initiated on, an unsolicited Response whose Audience names another SP is refused: no session, no change (REJECTED_CLEAN).",
-			suites.Must, suites.Negative, "P16", func(t *suites.T) { protoVictimRun(t, protoP16Audience) }),
-		sec("SAML-SEC-P16-ON-STALE", secCore, "A stale unsolicited response is refused when IdP-initiated login is declared on",
-			"OWASP SAML Security Cheat Sheet (unsolicited response); crewjam TestSPInvalidAssertions; catalogue R11",
-			"With --sp-idp-initiated on, an unsolicited Response whose Conditions NotOnOrAfter passed a minute beyond the clock skew is refused: no session, no change (REJECTED_CLEAN).",
-			suites.Must, suites.Negative, "P16", func(t *suites.T) { protoVictimRun(t, protoP16Stale) }),
-		sec("SAML-SEC-P17", secCore, "An SP-initiated response replayed into the IdP-initiated path is refused",
-			"OWASP SAML Security Cheat Sheet (unsolicited response, flow-change misuse)",
-			"Another browser (V's) starts an SP-initiated login; the Response answering its AuthnRequest (InResponseTo set) for V is posted from a fresh browser that started no login. A correct SP refuses it whatever its IdP-initiated policy: no session as V, no change (REJECTED_CLEAN). Needs --sp-login-url.",
-			suites.Must, suites.Negative, "P17", func(t *suites.T) { protoVictimRun(t, protoP17) }),
+	}
+	for _, c := range protoVictimCases {
+		kind := suites.Negative
+		if c.accept {
+			kind = suites.Example
+		}
+		line, _, _ := strings.Cut(strings.TrimPrefix(c.id, "SAML-SEC-"), "-")
+		out = append(out, sec(c.id, secCore, c.title, c.spec, c.rule, suites.Must, kind, line, func(t *suites.T) { protoVictimRun(t, c) }))
+	}
+	return append(out,
 		sec("SAML-SEC-P21-ABSOLUTE", secCore, "RelayState naming an off-site URL never redirects the browser there after login",
 			"OWASP SAML Security Cheat Sheet (RelayState allowlist); SAML Bindings 3.5.3",
 			"A valid login whose POST carries RelayState=https://attacker.test/: neither the ACS answer nor any redirect after it sends the browser to attacker.test (Location, meta refresh or script). A refused login passes too.",
@@ -103,8 +87,7 @@ func protoChecks() []suites.Check {
 		sec("SAML-SEC-P23-PAST", secExtended, "A login whose SessionNotOnOrAfter has passed gets no lasting session (informational)",
 			"SAML Core 2.7.2",
 			"A valid login whose AuthnStatement SessionNotOnOrAfter lies a minute beyond the clock skew in the past: the SP refuses it or its session is gone at once; a session alive after the login is a warning.",
-			suites.Should, suites.Negative, "P23", func(t *suites.T) { protoSessionRun(t, true) }),
-	}
+			suites.Should, suites.Negative, "P23", func(t *suites.T) { protoSessionRun(t, true) }))
 }
 
 // protoPerson returns a fresh person the SP can log in: JIT creates the
@@ -153,11 +136,11 @@ func (e *Env) protoSend(t *suites.T, p Person, a mockidp.Attack, o protoOpts) (*
 	if e.encRequired() {
 		// The SP refuses plaintext assertions: the case's assertion is
 		// encrypted to it, so a refusal says something about the case.
+		plain = encBefore(built.XML)
 		a.Mutations = append(slices.Clip(a.Mutations), mockidp.EncryptAssertion(mockidp.EncOptions{Cert: e.SP.EncryptionCert}))
 		if built, err = a.Build(spec, mockidp.DefaultSignOptions(e.IdP)); err != nil {
 			t.Abort(fmt.Errorf("mock IdP could not encrypt case %s (harness bug): %w", a.Key(), err))
 		}
-		plain = secEncPlain(a, spec, e.IdP)
 	}
 	t.Logf("case %s: %s; mutation trace: %s", a.Key(), a.Title, strings.Join(built.Trace, " → "))
 	pl := &prepared{b: b, l: l, form: mockidp.PostForm(built.XML, relay), evidence: secEvidence(a, built, relay) + plain}
@@ -165,15 +148,17 @@ func (e *Env) protoSend(t *suites.T, p Person, a mockidp.Attack, o protoOpts) (*
 }
 
 // protoVictimCase is a P16 or P17 case: a response for the canary victim
-// V, who has an account, and whether it must be accepted.
+// V, who has an account, sent from a browser that started no login, and
+// whether it must be accepted.
 type protoVictimCase struct {
+	// id, title, spec and rule describe the check (spec after the
+	// catalogue line).
+	id, title, spec, rule string
 	// policy is the declared --sp-idp-initiated the case needs ("" any).
 	policy string
 	// attack builds the response's mutations (the skew for P16-ON-STALE,
 	// the foreign request for P17).
 	attack func(t *suites.T, e *Env) mockidp.Attack
-	// unsolicited sends it from a browser that started no login.
-	unsolicited bool
 	// accept: the positive control, which must log in as V.
 	accept bool
 	// takeover: a session as V is a takeover by the browser that sent it.
@@ -195,32 +180,51 @@ func protoUnsolicited(variant string, other *mockidp.Attack) mockidp.Attack {
 	return a
 }
 
-var (
-	protoP16Off = protoVictimCase{policy: "off", unsolicited: true,
+// protoVictimCases are the P16 and P17 checks, in catalogue order.
+var protoVictimCases = []protoVictimCase{
+	{id: "SAML-SEC-P16-OFF", title: "An unsolicited response for an existing account is refused when IdP-initiated login is declared off",
+		spec:   "OWASP SAML Security Cheat Sheet (unsolicited response); Grafana allow_idp_initiated; catalogue R11",
+		rule:   "With --sp-idp-initiated off, a valid unsolicited Response (no InResponseTo) for the canary victim V, who has an account, gives no session and changes nothing (REJECTED_CLEAN). SAML-JIT-015 covers a new NameID (no JIT); this case covers a login to an existing account.",
+		policy: "off",
 		why:    "the SP declares IdP-initiated login off (--sp-idp-initiated off) and the response is unsolicited",
-		attack: func(*suites.T, *Env) mockidp.Attack { return protoUnsolicited("off", nil) }}
-	protoP16Valid = protoVictimCase{policy: "on", unsolicited: true, accept: true,
-		attack: func(*suites.T, *Env) mockidp.Attack { return protoUnsolicited("on-valid", nil) }}
-	protoP16Recipient = protoVictimCase{policy: "on", unsolicited: true,
-		why: "the unsolicited response's Recipient names another SP's ACS",
+		attack: func(*suites.T, *Env) mockidp.Attack { return protoUnsolicited("off", nil) }},
+	{id: "SAML-SEC-P16-ON-VALID", title: "A valid unsolicited response is accepted when IdP-initiated login is declared on",
+		spec:   "OWASP SAML Security Cheat Sheet (unsolicited response); catalogue R11",
+		rule:   "With --sp-idp-initiated on, a valid unsolicited Response (no InResponseTo, correct Recipient, Audience, fresh) for the canary victim V logs in as V (ACCEPTED_AS_EXPECTED): the positive control of the P16-ON cases.",
+		policy: "on", accept: true,
+		attack: func(*suites.T, *Env) mockidp.Attack { return protoUnsolicited("on-valid", nil) }},
+	{id: "SAML-SEC-P16-ON-RECIPIENT", title: "An unsolicited response with a wrong Recipient is refused when IdP-initiated login is declared on",
+		spec:   "OWASP SAML Security Cheat Sheet (unsolicited response); python3-saml invalid_subjectconfirmation_recipient; catalogue R11",
+		rule:   "With --sp-idp-initiated on, an unsolicited Response whose SubjectConfirmationData Recipient names another SP's ACS is refused: no session, no change (REJECTED_CLEAN).",
+		policy: "on",
+		why:    "the unsolicited response's Recipient names another SP's ACS",
 		attack: func(*suites.T, *Env) mockidp.Attack {
 			o := mockidp.WrongRecipient(secOtherSP.ACSURL)
 			return protoUnsolicited("on-recipient", &o)
-		}}
-	protoP16Audience = protoVictimCase{policy: "on", unsolicited: true,
-		why: "the unsolicited response's Audience names another SP",
+		}},
+	{id: "SAML-SEC-P16-ON-AUDIENCE", title: "An unsolicited response with a wrong Audience is refused when IdP-initiated login is declared on",
+		spec:   "OWASP SAML Security Cheat Sheet (unsolicited response); python3-saml invalid_audience; catalogue R11",
+		rule:   "With --sp-idp-initiated on, an unsolicited Response whose Audience names another SP is refused: no session, no change (REJECTED_CLEAN).",
+		policy: "on",
+		why:    "the unsolicited response's Audience names another SP",
 		attack: func(*suites.T, *Env) mockidp.Attack {
 			o := mockidp.WrongAudience(secOtherSP.EntityID)
 			return protoUnsolicited("on-audience", &o)
-		}}
-	protoP16Stale = protoVictimCase{policy: "on", unsolicited: true,
-		why: "the unsolicited response expired beyond the clock skew",
+		}},
+	{id: "SAML-SEC-P16-ON-STALE", title: "A stale unsolicited response is refused when IdP-initiated login is declared on",
+		spec:   "OWASP SAML Security Cheat Sheet (unsolicited response); crewjam TestSPInvalidAssertions; catalogue R11",
+		rule:   "With --sp-idp-initiated on, an unsolicited Response whose Conditions NotOnOrAfter passed a minute beyond the clock skew is refused: no session, no change (REJECTED_CLEAN).",
+		policy: "on",
+		why:    "the unsolicited response expired beyond the clock skew",
 		attack: func(_ *suites.T, e *Env) mockidp.Attack {
 			o := mockidp.Expired(e.Policy.protoSkew())
 			return protoUnsolicited("on-stale", &o)
-		}}
-	protoP17 = protoVictimCase{unsolicited: true, takeover: true,
-		why: "the response answers an AuthnRequest another browser made, posted by a browser that started no login",
+		}},
+	{id: "SAML-SEC-P17", title: "An SP-initiated response replayed into the IdP-initiated path is refused",
+		spec:     "OWASP SAML Security Cheat Sheet (unsolicited response, flow-change misuse)",
+		rule:     "Another browser (V's) starts an SP-initiated login; the Response answering its AuthnRequest (InResponseTo set) for V is posted from a fresh browser that started no login. A correct SP refuses it whatever its IdP-initiated policy: no session as V, no change (REJECTED_CLEAN). Needs --sp-login-url.",
+		takeover: true,
+		why:      "the response answers an AuthnRequest another browser made, posted by a browser that started no login",
 		attack: func(t *suites.T, e *Env) mockidp.Attack {
 			if e.SP.LoginURL == "" {
 				t.Skipf("the case replays an SP-initiated response and needs SP-initiated login (--sp-login-url)")
@@ -231,8 +235,8 @@ var (
 			a.ID, a.Title = "P17", "an SP-initiated Response (InResponseTo of V's browser's AuthnRequest) posted by a browser that started no login"
 			a.References = []string{"OWASP SAML Security Cheat Sheet (unsolicited response, flow-change misuse)"}
 			return a
-		}}
-)
+		}},
+}
 
 // protoVictimRun runs a P16 or P17 case: V gets an account, the response
 // for V is sent from a fresh browser, and the verdict is judged: the
@@ -252,7 +256,7 @@ func protoVictimRun(t *suites.T, c protoVictimCase) {
 	}
 	before := e.accounts(t, v)
 	t.Logf("oracle before: %s", secSnapshot(before, victim))
-	l, _ := e.protoSend(t, v, a, protoOpts{unsolicited: c.unsolicited})
+	l, _ := e.protoSend(t, v, a, protoOpts{unsolicited: true})
 	after := e.accounts(t, v)
 	t.Logf("oracle after: %s", secSnapshot(after, victim))
 	side := jitSide(l, before, after)

@@ -1,10 +1,10 @@
 package scim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -468,12 +468,9 @@ var filterChecks = []suites.Check{
 			c.lenient = true
 			for _, a := range attrs {
 				v := c.users[0].Get(a)
-				lit := filterLit(fmt.Sprint(v))
-				if b, ok := v.(bool); ok {
-					lit = strconv.FormatBool(b)
-				}
+				lit, _ := json.Marshal(v) // a string or a boolean: its filter literal
 				t.Logf("the target defaulted %s to %s", a, compact(v))
-				c.expect(t, c.where(a+" eq "+lit), c.users)
+				c.expect(t, c.where(a+" eq "+string(lit)), c.users)
 				c.expect(t, c.where(a+" pr"), c.users)
 			}
 			c.done(t)
